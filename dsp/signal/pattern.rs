@@ -1,0 +1,1 @@
+//! Quaternary test patterns (being written).
