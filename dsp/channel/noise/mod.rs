@@ -53,3 +53,14 @@ impl Awgn {
         }
     }
 }
+impl Awgn {
+    pub fn with_backend(self, _b: crate::cpu::Backend) -> Result<Self> {
+        Ok(self)
+    }
+    pub fn process(&mut self, x: &[f32]) -> Vec<f32> {
+        let mut v = x.to_vec();
+        self.process_in_place(&mut v);
+        v
+    }
+    pub fn reset(&mut self) {}
+}

@@ -1,0 +1,38 @@
+"""serdes-dsp: signal processing for high-speed serial links, from Python.
+
+Submodules:
+
+- :mod:`serdes_dsp.signal`   PRBS and IEEE 802.3 quaternary patterns, Gray PAM4/NRZ
+  mapping, the 1/(1+D) precoder, slicing.
+- :mod:`serdes_dsp.channel`  seeded Gaussian noise (AWGN).
+- :mod:`serdes_dsp.analysis` closed-form error rates, confidence intervals.
+- :mod:`serdes_dsp.link`     whole links: ``simulate_awgn`` and SNR sweeps.
+- :mod:`serdes_dsp.fec`      IEEE 802.3 Reed-Solomon (KP4, KR4).
+- :mod:`serdes_dsp.plot`     BER waterfalls (matplotlib).
+
+Every native kernel releases the GIL; bad arguments raise :class:`SerdesDspError`
+(a :class:`ValueError`) naming the argument and the allowed range, wrong array
+types raise :class:`TypeError`.
+"""
+
+from . import _native
+from ._native import SerdesDspError, __version__, cpu_backend
+
+from . import analysis, channel, link, signal  # noqa: E402
+
+__all__ = [
+    "SerdesDspError",
+    "__version__",
+    "analysis",
+    "channel",
+    "cpu_backend",
+    "link",
+    "signal",
+]
+
+try:  # the FEC module arrives with its own issue
+    from . import fec  # noqa: F401
+
+    __all__.append("fec")
+except ImportError:  # pragma: no cover
+    pass

@@ -1,0 +1,78 @@
+//! Bindings of `serdes_dsp::channel`: Gaussian noise and the AWGN block.
+use numpy::{IntoPyArray, PyArray1, PyReadonlyArray1};
+use pyo3::prelude::*;
+use serdes_dsp::channel::Awgn;
+use serdes_dsp::cpu::Backend;
+
+use crate::errors::IntoPyResult;
+
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(awgn, m)?)?;
+    m.add_class::<AwgnBlock>()?;
+    Ok(())
+}
+
+/// One-shot AWGN: `x + N(0, signal_power / 10^(snr_db/10))`.
+#[pyfunction]
+#[pyo3(signature = (x, snr_db, seed, signal_power, backend = "auto"))]
+fn awgn<'py>(
+    py: Python<'py>,
+    x: PyReadonlyArray1<'py, f32>,
+    snr_db: f64,
+    seed: u64,
+    signal_power: f64,
+    backend: &str,
+) -> PyResult<Bound<'py, PyArray1<f32>>> {
+    let x = x.as_slice()?;
+    let backend = Backend::from_name(backend).py()?;
+    let mut a = Awgn::from_snr_db(snr_db, signal_power, seed)
+        .py()?
+        .with_backend(backend)
+        .py()?;
+    let out = py.detach(|| a.process(x));
+    Ok(out.into_pyarray(py))
+}
+
+/// Streaming AWGN block: state carried across `process` calls.
+#[pyclass(name = "Awgn", module = "serdes_dsp._native")]
+pub struct AwgnBlock {
+    inner: Awgn,
+}
+
+#[pymethods]
+impl AwgnBlock {
+    #[new]
+    #[pyo3(signature = (snr_db, seed, signal_power, backend = "auto"))]
+    fn new(snr_db: f64, seed: u64, signal_power: f64, backend: &str) -> PyResult<Self> {
+        let backend = Backend::from_name(backend).py()?;
+        Ok(AwgnBlock {
+            inner: Awgn::from_snr_db(snr_db, signal_power, seed)
+                .py()?
+                .with_backend(backend)
+                .py()?,
+        })
+    }
+
+    /// Noise standard deviation.
+    #[getter]
+    fn sigma(&self) -> f32 {
+        self.inner.sigma()
+    }
+
+    /// Adds the next noise samples to `x` (float32), returning a new array.
+    fn process<'py>(
+        &mut self,
+        py: Python<'py>,
+        x: PyReadonlyArray1<'py, f32>,
+    ) -> PyResult<Bound<'py, PyArray1<f32>>> {
+        let x = x.as_slice()?;
+        let inner = &mut self.inner;
+        let out = py.detach(|| inner.process(x));
+        Ok(out.into_pyarray(py))
+    }
+
+    /// Back to the start of the noise stream.
+    fn reset(&mut self) {
+        self.inner.reset();
+    }
+}
