@@ -5,6 +5,7 @@
 pub mod analysis;
 pub mod channel;
 pub mod cpu;
+pub mod eq;
 pub mod error;
 pub mod fec;
 pub mod link;

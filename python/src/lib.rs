@@ -7,6 +7,7 @@ use pyo3::prelude::*;
 
 mod analysis;
 mod channel;
+mod eq;
 mod errors;
 mod fec;
 mod link;
@@ -25,6 +26,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     analysis::register(m)?;
     link::register(m)?;
     fec::register(m)?;
+    eq::register(m)?;
     Ok(())
 }
 

@@ -1,0 +1,1 @@
+//! Equalisers (being written): Tx FIR, CTLE, FFE, DFE, MLSE and their adaptation.
