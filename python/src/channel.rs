@@ -30,7 +30,7 @@ fn awgn<'py>(
         .with_backend(backend)
         .py()?;
     let out = py.detach(|| a.process(x));
-    Ok(out.into_pyarray(py))
+    Ok(out.py()?.into_pyarray(py))
 }
 
 /// Streaming AWGN block: state carried across `process` calls.
@@ -68,7 +68,7 @@ impl AwgnBlock {
         let x = x.as_slice()?;
         let inner = &mut self.inner;
         let out = py.detach(|| inner.process(x));
-        Ok(out.into_pyarray(py))
+        Ok(out.py()?.into_pyarray(py))
     }
 
     /// Back to the start of the noise stream.

@@ -103,3 +103,5 @@ def test_bad_arguments():
         channel.awgn(np.zeros(4), 10.0, seed=1)
     with pytest.raises(ValueError, match="backend"):
         channel.awgn(np.ones(4), 10.0, seed=1, backend="neon")
+    with pytest.raises(ValueError, match="x"):
+        channel.awgn(np.array([1.0, np.nan]), 10.0, seed=1, signal_power=1.0)
