@@ -444,7 +444,7 @@ mod tests {
             let b = g.bits(2 * p + 100);
             assert_eq!(&b[..p + 100], &b[p..2 * p + 100], "order {order}");
             // not periodic with any proper divisor of 2^k - 1
-            for d in (1..p).filter(|d| p % d == 0) {
+            for d in (1..p).filter(|d| p.is_multiple_of(*d)) {
                 assert_ne!(&b[..p], &b[d..d + p], "order {order} divisor {d}");
             }
             // 2^(k-1) ones per period (maximal length)
