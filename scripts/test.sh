@@ -26,7 +26,7 @@ fi
 for target in $(cd fuzz && RUSTC_BOOTSTRAP=1 cargo fuzz list); do
     echo "-- $target"
     (cd fuzz && RUSTC_BOOTSTRAP=1 cargo fuzz run "$target" --release -- \
-        -max_total_time="$FUZZ_SECONDS" -rss_limit_mb=4096 2>&1 | tail -n 3)
+        -max_total_time="$FUZZ_SECONDS" -rss_limit_mb=4096 2>&1 | tail -n 30)
 done
 
 echo "== pytest"
