@@ -493,7 +493,11 @@ impl PrbsChecker {
     /// Checks received `bits` (each 0 or 1). A value above 1 is an
     /// [`Error::OutOfRange`] naming `bits`, raised before anything is counted.
     pub fn process(&mut self, bits: &[u8]) -> Result<()> {
-        check_max_u8("bits", bits, 1)?;
+        // An OR over the input vectorises; the slower scan for the index of the bad
+        // value runs only when there is one.
+        if bits.iter().fold(0u8, |acc, &b| acc | b) > 1 {
+            check_max_u8("bits", bits, 1)?;
+        }
         let mut rest = bits;
         while self.loaded < self.order {
             let Some((&b, tail)) = rest.split_first() else {
@@ -536,10 +540,29 @@ impl PrbsChecker {
         p
     }
 
-    /// Runs the lock state machine over `n` error flags (bit `i` of `e`, in time
+    /// Runs the lock state machine over `n ≤ 64` error flags (bit `i` of `e`, in time
     /// order; bits of `e` at and above `n` are zero), whole runs at a time. Bit for
     /// bit the same as applying the rules of the type's documentation one flag at a time.
-    fn consume(&mut self, mut e: u64, mut n: u32) {
+    #[inline(always)]
+    fn consume(&mut self, e: u64, n: u32) {
+        if self.locked && e == 0 {
+            // The common case: no error while locked. At most one window boundary
+            // falls in these n bits, and a window that ends resets its count.
+            self.checked += n as u64;
+            let wb = self.window_bits + n;
+            if wb >= LOSS_WINDOW {
+                self.window_bits = wb - LOSS_WINDOW;
+                self.window_errors = 0;
+            } else {
+                self.window_bits = wb;
+            }
+        } else {
+            self.consume_slow(e, n);
+        }
+    }
+
+    #[inline(never)]
+    fn consume_slow(&mut self, mut e: u64, mut n: u32) {
         while n > 0 {
             if !self.locked {
                 let need = LOCK_RUN - self.good_run;
