@@ -1,0 +1,96 @@
+//! Throughput of the equalisers, in symbols (samples) per second on blocks of
+//! 64 Ki samples: the FFE per backend with 8, 16 and 32 taps (`eq/ffe/<backend>`),
+//! the DFE with 1, 4, 8 and 12 taps, PAM4 and NRZ (`eq/dfe`), the MLSE with one and
+//! two post-cursors (`eq/mlse`) and the CTLE on an oversampled waveform (`eq/ctle`).
+
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use serdes_dsp::cpu::Backend;
+use serdes_dsp::eq::{Ctle, CtleParams, Dfe, Ffe, Mlse, Modulation};
+use std::hint::black_box;
+
+/// Samples per call.
+const N: usize = 1 << 16;
+
+fn signal(n: usize) -> Vec<f32> {
+    let mut s = 12345u64;
+    (0..n)
+        .map(|_| {
+            s = s
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            ((s >> 62) as f32) * (2.0 / 3.0) - 1.0 + ((s >> 40) & 0xff) as f32 * 1e-3
+        })
+        .collect()
+}
+
+fn ffe(c: &mut Criterion) {
+    let x = signal(N);
+    let mut out = vec![0f32; N];
+    for backend in Backend::available() {
+        let mut group = c.benchmark_group(format!("eq/ffe/{}", backend.name()));
+        group.throughput(Throughput::Elements(N as u64));
+        for n_taps in [8usize, 16, 32] {
+            let taps: Vec<f32> = (0..n_taps)
+                .map(|k| if k == 3 { 1.0 } else { -0.05 })
+                .collect();
+            let mut f = Ffe::new(&taps, 3).unwrap().with_backend(backend).unwrap();
+            group.bench_function(format!("{n_taps}_taps"), |b| {
+                b.iter(|| f.process_into(black_box(&x), black_box(&mut out)).unwrap())
+            });
+        }
+        group.finish();
+    }
+}
+
+fn dfe(c: &mut Criterion) {
+    let x = signal(N);
+    let mut out = vec![0u8; N];
+    let mut group = c.benchmark_group("eq/dfe");
+    group.throughput(Throughput::Elements(N as u64));
+    for (name, m) in [("pam4", Modulation::Pam4), ("nrz", Modulation::Nrz)] {
+        for n_taps in [1usize, 4, 8, 12] {
+            let taps: Vec<f32> = (0..n_taps).map(|k| 0.4 / (1 + k) as f32).collect();
+            let mut d = Dfe::new(m, &taps).unwrap();
+            group.bench_function(format!("{name}_{n_taps}_taps"), |b| {
+                b.iter(|| d.process_into(black_box(&x), black_box(&mut out)).unwrap())
+            });
+        }
+    }
+    group.finish();
+}
+
+fn mlse(c: &mut Criterion) {
+    let x = signal(N);
+    let mut out = vec![0u8; N];
+    let mut group = c.benchmark_group("eq/mlse");
+    group.throughput(Throughput::Elements(N as u64));
+    for (name, h) in [
+        ("1_plus_aD", vec![1.0f32, 0.5]),
+        ("2_post_cursors", vec![1.0, 0.5, 0.2]),
+    ] {
+        let mut m = Mlse::new(Modulation::Pam4, &h, 16).unwrap();
+        group.bench_function(name, |b| {
+            b.iter(|| m.process_into(black_box(&x), black_box(&mut out)).unwrap())
+        });
+    }
+    group.finish();
+}
+
+fn ctle(c: &mut Criterion) {
+    let x = signal(N);
+    let mut out = vec![0f32; N];
+    let mut group = c.benchmark_group("eq/ctle");
+    group.throughput(Throughput::Elements(N as u64));
+    let fb = 106.25e9;
+    let mut ctle = Ctle::annex_93a(CtleParams::ieee_802_3dj(fb, -9.0, -2.0), 8.0 * fb).unwrap();
+    group.bench_function("802_3dj_8_samples_per_ui", |b| {
+        b.iter(|| {
+            ctle.process_into(black_box(&x), black_box(&mut out))
+                .unwrap()
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, ffe, dfe, mlse, ctle);
+criterion_main!(benches);

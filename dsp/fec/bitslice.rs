@@ -1,0 +1,890 @@
+//! Bit-sliced Reed-Solomon arithmetic over many codewords at once: the engine of
+//! the SIMD encoder and syndrome kernels.
+//!
+//! # Layout
+//!
+//! A [`Lanes<W>`] is `64·W` bits — one bit per codeword of a group (`W = 4`: one AVX2
+//! register, 256 codewords; `W = 8`: one AVX-512 register, 512 codewords). A symbol
+//! position of the whole group is ten `Lanes` ("planes"): plane `b` holds bit `b`
+//! of that symbol of every codeword. Addition in GF(2^10) is XOR of planes.
+//!
+//! # Multiplication by a constant ("method of four Russians")
+//!
+//! `v ↦ c·v` is linear over GF(2): output bit `o` is the XOR of the input bits in
+//! row `o` of the 10×10 matrix of `c` ([`gf::mul_matrix_rows`]). Split each row into
+//! its low five and high five columns. For a given input `v`, the 32 XORs of every
+//! subset of `v`'s planes 0–4 and the 32 of planes 5–9 are built once (62 XORs);
+//! then *any* constant times `v` costs one XOR per output plane:
+//! `(c·v)_o = LO[row_o & 31] ^ HI[row_o >> 5]`. In the encoder's shift register all
+//! `2t` generator coefficients multiply the same feedback symbol, so one pair of
+//! subset tables serves `2t` products: 62 + 20·2t XORs for `2t` multiplications of
+//! `64·W` symbols, i.e. about 2.5 vector XORs per product of a whole register.
+//!
+//! # Transposition
+//!
+//! Symbols arrive codeword by codeword (`u16`, transmission order). Four symbols of
+//! a codeword are one `u64`; 64 codewords give a 64×64 bit matrix, transposed in six
+//! stages of masked shifts and XORs (the recursive block swap of Warren, *Hacker's
+//! Delight*, §7-3), on `W` groups of 64 codewords in parallel lanes. Row `16u + b`
+//! of the result is plane `b` of symbol `u`; rows `16u + 10 … 16u + 15` are zero.
+//! The same transposition turns planes back into symbols.
+//!
+//! Every function here is `#[inline(always)]` and safe: the per-ISA shims
+//! (`encode/avx2.rs`, …) enable the target features and call them, and the
+//! compiler turns the `[u64; W]` operations into whole-register instructions.
+
+// Loops over `0..W` and `0..64` index several arrays in lockstep; written as index
+// loops so that each is one fixed-width register operation after inlining.
+#![allow(clippy::needless_range_loop)]
+
+use super::gf;
+
+/// `64·W` bits: one bit per codeword of a group.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(C, align(32))]
+pub(crate) struct Lanes<const W: usize>(pub(crate) [u64; W]);
+
+impl<const W: usize> Lanes<W> {
+    pub(crate) const ZERO: Self = Lanes([0; W]);
+
+    #[inline(always)]
+    pub(crate) fn xor(self, o: Self) -> Self {
+        let mut r = self.0;
+        for i in 0..W {
+            r[i] ^= o.0[i];
+        }
+        Lanes(r)
+    }
+
+    #[inline(always)]
+    pub(crate) fn or(self, o: Self) -> Self {
+        let mut r = self.0;
+        for i in 0..W {
+            r[i] |= o.0[i];
+        }
+        Lanes(r)
+    }
+
+    #[inline(always)]
+    fn and_shr_xor(a: Self, b: Self, shift: u32, mask: u64) -> Self {
+        let mut r = [0; W];
+        for i in 0..W {
+            r[i] = ((a.0[i] >> shift) ^ b.0[i]) & mask;
+        }
+        Lanes(r)
+    }
+
+    #[inline(always)]
+    fn shl(self, shift: u32) -> Self {
+        let mut r = self.0;
+        for x in &mut r {
+            *x <<= shift;
+        }
+        Lanes(r)
+    }
+
+    #[inline(always)]
+    pub(crate) fn is_zero(self) -> bool {
+        self.0.iter().fold(0, |a, &x| a | x) == 0
+    }
+}
+
+/// One symbol position of a group: ten planes.
+pub(crate) type Planes<const W: usize> = [Lanes<W>; 10];
+
+/// The 20 subset-table indices of a constant: `[row_0 & 31, …, row_9 & 31,
+/// row_0 >> 5, …, row_9 >> 5]` of its multiplication matrix.
+pub(crate) type ConstIndex = [u8; 20];
+
+/// The subset-table indices of multiplication by `c`.
+pub(crate) const fn const_index(c: u16) -> ConstIndex {
+    let rows = gf::mul_matrix_rows_const(c);
+    let mut idx = [0u8; 20];
+    let mut o = 0;
+    while o < 10 {
+        idx[o] = (rows[o] & 31) as u8;
+        idx[10 + o] = (rows[o] >> 5) as u8;
+        o += 1;
+    }
+    idx
+}
+
+const fn build_all_const_index() -> [ConstIndex; 1024] {
+    let mut t = [[0u8; 20]; 1024];
+    let mut c = 0;
+    while c < 1024 {
+        t[c] = const_index(c as u16);
+        c += 1;
+    }
+    t
+}
+
+/// [`const_index`] of every symbol, computed at compile time (20 KiB): the Chien
+/// search multiplies by locator coefficients that change per codeword.
+static ALL_CONST_INDEX: [ConstIndex; 1024] = build_all_const_index();
+
+/// Subset-table indices of `g_0 … g_(T−1)` of `g(x) = ∏_{j<T} (x − α^j)`, at compile
+/// time (`T ≤ 32`).
+const fn generator_index<const T: usize>() -> [ConstIndex; T] {
+    let mut g = [0u16; 33];
+    g[0] = 1;
+    let mut j = 0;
+    while j < T {
+        // r = α^j.
+        let mut r = 1u16;
+        let mut e = 0;
+        while e < j {
+            r = gf::mul_const(r, 2);
+            e += 1;
+        }
+        let mut i = j + 1;
+        while i >= 1 {
+            g[i] = g[i - 1] ^ gf::mul_const(g[i], r);
+            i -= 1;
+        }
+        g[0] = gf::mul_const(g[0], r);
+        j += 1;
+    }
+    let mut out = [[0u8; 20]; T];
+    let mut i = 0;
+    while i < T {
+        out[i] = const_index(g[i]);
+        i += 1;
+    }
+    out
+}
+
+/// `2t = 30`: RS(544,514) "KP4" (and any code with 30 parity symbols).
+const KP4_GEN: [ConstIndex; 30] = generator_index::<30>();
+/// `2t = 14`: RS(528,514) "KR4".
+const KR4_GEN: [ConstIndex; 14] = generator_index::<14>();
+
+/// Which shift-register step a code uses: the generic one reads its constants from
+/// [`SlicedCode::gen`]; for `2t = 30` and `2t = 14` (the generator depends only on
+/// `2t`) a fully unrolled step has them as immediates.
+pub(crate) const STEP_GENERIC: u8 = 0;
+pub(crate) const STEP_2T30: u8 = 1;
+pub(crate) const STEP_2T14: u8 = 2;
+
+/// Tables of one code for the bit-sliced kernels.
+#[derive(Debug, Clone)]
+pub(crate) struct SlicedCode {
+    /// `2t`.
+    pub(crate) two_t: usize,
+    /// `gen[j]`: indices of `g_j`, `j = 0 … 2t−1`.
+    pub(crate) gen: Vec<ConstIndex>,
+    /// `syn[m·2t + j]`: indices of `α^(j·(2t−1−m))`, the weight of remainder
+    /// symbol `m` (transmission order) in `S_j`.
+    pub(crate) syn: Vec<ConstIndex>,
+    /// [`STEP_GENERIC`], [`STEP_2T30`] or [`STEP_2T14`].
+    pub(crate) step: u8,
+}
+
+impl SlicedCode {
+    pub(crate) fn new(generator: &[u16]) -> SlicedCode {
+        let two_t = generator.len() - 1;
+        let gen = generator[..two_t].iter().map(|&g| const_index(g)).collect();
+        let mut syn = Vec::with_capacity(two_t * two_t);
+        for m in 0..two_t {
+            for j in 0..two_t {
+                syn.push(const_index(gf::alpha_pow((j * (two_t - 1 - m)) as i64)));
+            }
+        }
+        let step = match two_t {
+            30 => STEP_2T30,
+            14 => STEP_2T14,
+            _ => STEP_GENERIC,
+        };
+        SlicedCode {
+            two_t,
+            gen,
+            syn,
+            step,
+        }
+    }
+}
+
+/// The 32 XORs of every subset of `x[base .. base+5]`: entry `s` is the XOR of the
+/// planes `x[base + i]` for the set bits `i` of `s`, built by doubling (constant
+/// trip counts, so the compiler unrolls it into 26 XORs and stores).
+#[inline(always)]
+fn subset_table<const W: usize>(x: &Planes<W>, base: usize, t: &mut [Lanes<W>; 32]) {
+    t[0] = Lanes::ZERO;
+    t[1] = x[base];
+    for i in 0..2 {
+        t[2 + i] = t[i].xor(x[base + 1]);
+    }
+    for i in 0..4 {
+        t[4 + i] = t[i].xor(x[base + 2]);
+    }
+    for i in 0..8 {
+        t[8 + i] = t[i].xor(x[base + 3]);
+    }
+    for i in 0..16 {
+        t[16 + i] = t[i].xor(x[base + 4]);
+    }
+}
+
+/// Subset tables of one symbol position: `(LO, HI)`.
+pub(crate) struct Subsets<const W: usize> {
+    lo: [Lanes<W>; 32],
+    hi: [Lanes<W>; 32],
+}
+
+impl<const W: usize> Subsets<W> {
+    pub(crate) fn new() -> Self {
+        Subsets {
+            lo: [Lanes::ZERO; 32],
+            hi: [Lanes::ZERO; 32],
+        }
+    }
+
+    #[inline(always)]
+    pub(crate) fn build(&mut self, x: &Planes<W>) {
+        subset_table(x, 0, &mut self.lo);
+        subset_table(x, 5, &mut self.hi);
+    }
+
+    /// `acc ^= c·x` for the `x` of the last [`Subsets::build`].
+    #[inline(always)]
+    pub(crate) fn mul_add(&self, idx: &ConstIndex, acc: &mut Planes<W>) {
+        for o in 0..10 {
+            let p = self.lo[(idx[o] & 31) as usize].xor(self.hi[(idx[10 + o] & 31) as usize]);
+            acc[o] = acc[o].xor(p);
+        }
+    }
+
+    /// `c·x` for the `x` of the last [`Subsets::build`].
+    #[inline(always)]
+    pub(crate) fn mul(&self, idx: &ConstIndex, out: &mut Planes<W>) {
+        for o in 0..10 {
+            out[o] = self.lo[(idx[o] & 31) as usize].xor(self.hi[(idx[10 + o] & 31) as usize]);
+        }
+    }
+}
+
+/// Transposes 64×64 bit matrices in place, one per lane: bit `j` of `a[i]` becomes
+/// bit `i` of `a[j]`.
+#[inline(always)]
+pub(crate) fn transpose64<const W: usize>(a: &mut [Lanes<W>; 64]) {
+    transpose_stage::<W, 32>(a, 0x0000_0000_FFFF_FFFF);
+    transpose_stage::<W, 16>(a, 0x0000_FFFF_0000_FFFF);
+    transpose_stage::<W, 8>(a, 0x00FF_00FF_00FF_00FF);
+    transpose_stage::<W, 4>(a, 0x0F0F_0F0F_0F0F_0F0F);
+    transpose_stage::<W, 2>(a, 0x3333_3333_3333_3333);
+    transpose_stage::<W, 1>(a, 0x5555_5555_5555_5555);
+}
+
+/// One stage of [`transpose64`]: swaps the off-diagonal `J×J` blocks of every
+/// `2J×2J` block (rows `k` and `k + J`, columns masked by `m`).
+#[inline(always)]
+fn transpose_stage<const W: usize, const J: usize>(a: &mut [Lanes<W>; 64], m: u64) {
+    for blk in 0..64 / (2 * J) {
+        for i in 0..J {
+            let k = blk * 2 * J + i;
+            let t = Lanes::and_shr_xor(a[k], a[k + J], J as u32, m);
+            a[k + J] = a[k + J].xor(t);
+            a[k] = a[k].xor(t.shl(J as u32));
+        }
+    }
+}
+
+/// Four symbols `pos .. pos+4` of a row as one `u64` (symbol `pos` in the low 16
+/// bits); positions outside `0..len` read as zero.
+#[inline(always)]
+fn load4(row: &[u16], pos: isize, len: usize) -> u64 {
+    if pos >= 0 && pos as usize + 4 <= len {
+        let p = pos as usize;
+        let s: &[u16; 4] = row[p..p + 4].try_into().unwrap_or(&[0; 4]);
+        s[0] as u64 | (s[1] as u64) << 16 | (s[2] as u64) << 32 | (s[3] as u64) << 48
+    } else {
+        let mut v = 0u64;
+        for u in 0..4 {
+            let q = pos + u as isize;
+            if q >= 0 && (q as usize) < len {
+                v |= (row[q as usize] as u64) << (16 * u);
+            }
+        }
+        v
+    }
+}
+
+/// Loads symbols `pos .. pos+4` (of `0..len`) of the group's codewords and
+/// transposes them: afterwards `m[16u + b]` is plane `b` of symbol `pos + u`.
+/// Codeword `64w + c` of the group (`< count`) is row `(64w + c)·stride` of `rows`.
+#[inline(always)]
+fn load_chunk<const W: usize>(
+    rows: &[u16],
+    stride: usize,
+    count: usize,
+    pos: isize,
+    len: usize,
+    m: &mut [Lanes<W>; 64],
+) {
+    if count == 64 * W && pos >= 0 && pos as usize + 4 <= len {
+        // The bulk: a full group, four symbols inside every row. Row `cw` is
+        // codeword `64w + c`, so rows in order fill `m[c].0[w]` column by column.
+        let p = pos as usize;
+        for (cw, row) in rows.chunks(stride).take(64 * W).enumerate() {
+            let v = match row.get(p..p + 4) {
+                Some(&[a, b, c, d]) => {
+                    a as u64 | (b as u64) << 16 | (c as u64) << 32 | (d as u64) << 48
+                }
+                _ => 0,
+            };
+            m[cw % 64].0[cw / 64] = v;
+        }
+        transpose64(m);
+        return;
+    }
+    for c in 0..64 {
+        for w in 0..W {
+            let cw = 64 * w + c;
+            m[c].0[w] = if cw < count {
+                load4(&rows[cw * stride..cw * stride + len], pos, len)
+            } else {
+                0
+            };
+        }
+    }
+    transpose64(m);
+}
+
+/// `acc ^= c·x` with the 20 indices of `c` constant: ten planes written out.
+macro_rules! mul_add_const {
+    ($subsets:expr, $idx:expr, $acc:expr) => {
+        mul_add_const!(@planes $subsets, $idx, $acc, [0 1 2 3 4 5 6 7 8 9])
+    };
+    (@planes $subsets:expr, $idx:expr, $acc:expr, [$($o:literal)*]) => {
+        $(
+            $acc[$o] = $acc[$o].xor(
+                $subsets.lo[($idx[$o] & 31) as usize].xor($subsets.hi[($idx[10 + $o] & 31) as usize]),
+            );
+        )*
+    };
+}
+
+/// `acc ^= c1·x1 + c2·x2` with both index sets constant.
+macro_rules! mul_add2_const {
+    ($s1:expr, $i1:expr, $s2:expr, $i2:expr, $acc:expr) => {
+        mul_add2_const!(@planes $s1, $i1, $s2, $i2, $acc, [0 1 2 3 4 5 6 7 8 9])
+    };
+    (@planes $s1:expr, $i1:expr, $s2:expr, $i2:expr, $acc:expr, [$($o:literal)*]) => {
+        $(
+            $acc[$o] = $acc[$o].xor(
+                $s1.lo[($i1[$o] & 31) as usize]
+                    .xor($s1.hi[($i1[10 + $o] & 31) as usize])
+                    .xor($s2.lo[($i2[$o] & 31) as usize])
+                    .xor($s2.hi[($i2[10 + $o] & 31) as usize]),
+            );
+        )*
+    };
+}
+
+/// `out = c·x` with the indices of `c` constant.
+macro_rules! mul_const {
+    ($subsets:expr, $idx:expr, $out:expr) => {
+        mul_const!(@planes $subsets, $idx, $out, [0 1 2 3 4 5 6 7 8 9])
+    };
+    (@planes $subsets:expr, $idx:expr, $out:expr, [$($o:literal)*]) => {
+        $(
+            $out[$o] = $subsets.lo[($idx[$o] & 31) as usize].xor($subsets.hi[($idx[10 + $o] & 31) as usize]);
+        )*
+    };
+}
+
+/// A shift-register step specialised to one `2t` (see [`Register::step`]).
+macro_rules! unrolled_step {
+    ($name:ident, $table:ident, $t:literal, [$($j:literal)*]) => {
+        #[inline(always)]
+        fn $name(&mut self, d: &Planes<W>) {
+            const T: usize = $t;
+            const TABLE: [ConstIndex; T] = $table;
+            debug_assert_eq!(self.ring.len(), T);
+            let h = self.head;
+            let mut fb = [Lanes::ZERO; 10];
+            for b in 0..10 {
+                fb[b] = d[b].xor(self.ring[h][b]);
+            }
+            self.subsets.build(&fb);
+            let ring: &mut [Planes<W>; T] = match (&mut self.ring[..]).try_into() {
+                Ok(r) => r,
+                Err(_) => return,
+            };
+            $(
+                {
+                    let s = h + 1 + $j;
+                    let s = if s >= T { s - T } else { s };
+                    mul_add_const!(self.subsets, TABLE[T - 1 - $j], ring[s]);
+                }
+            )*
+            mul_const!(self.subsets, TABLE[0], ring[h]);
+            self.head = if h + 1 == T { 0 } else { h + 1 };
+        }
+    };
+}
+
+/// Two shift-register steps at once for one `2t`, constants as immediates: with
+/// `fb1 = d1 + R[0]` and `fb2 = d2 + R[1] + fb1·g_(T−1)`, the register becomes
+/// `R''[j] = R[j+2] + fb1·g_(T−2−j) + fb2·g_(T−1−j)` (`j ≤ T−3`),
+/// `R''[T−2] = fb1·g_0 + fb2·g_1`, `R''[T−1] = fb2·g_0` — each slot read and
+/// written once per two symbols. `$j` lists `0 … T−3`.
+macro_rules! unrolled_double_step {
+    ($name:ident, $table:ident, $t:literal, [$($j:literal)*]) => {
+        #[inline(always)]
+        fn $name(&mut self, d1: &Planes<W>, d2: &Planes<W>) {
+            const T: usize = $t;
+            const TABLE: [ConstIndex; T] = $table;
+            let h = self.head;
+            let h1 = if h + 1 == T { 0 } else { h + 1 };
+            let ring: &mut [Planes<W>; T] = match (&mut self.ring[..]).try_into() {
+                Ok(r) => r,
+                Err(_) => return,
+            };
+            let mut fb1 = [Lanes::ZERO; 10];
+            for b in 0..10 {
+                fb1[b] = d1[b].xor(ring[h][b]);
+            }
+            self.subsets.build(&fb1);
+            let mut fb2 = [Lanes::ZERO; 10];
+            for b in 0..10 {
+                fb2[b] = d2[b].xor(ring[h1][b]);
+            }
+            mul_add_const!(self.subsets, TABLE[T - 1], fb2);
+            self.subsets2.build(&fb2);
+            $(
+                {
+                    let s = h + 2 + $j;
+                    let s = if s >= T { s - T } else { s };
+                    mul_add2_const!(self.subsets, TABLE[T - 2 - $j], self.subsets2, TABLE[T - 1 - $j], ring[s]);
+                }
+            )*
+            let mut last = [Lanes::ZERO; 10];
+            mul_const!(self.subsets, TABLE[0], last);
+            mul_add_const!(self.subsets2, TABLE[1], last);
+            ring[h] = last;
+            mul_const!(self.subsets2, TABLE[0], ring[h1]);
+            self.head = if h1 + 1 == T { 0 } else { h1 + 1 };
+        }
+    };
+}
+
+/// The shift register of the encoder, bit-sliced: `ring` holds the `2t` remainder
+/// symbols, `ring[(head + j) % 2t]` being the coefficient of `x^(2t−1−j)`.
+pub(crate) struct Register<const W: usize> {
+    pub(crate) ring: Vec<Planes<W>>,
+    pub(crate) head: usize,
+    subsets: Subsets<W>,
+    subsets2: Subsets<W>,
+    chunk: [Lanes<W>; 64],
+}
+
+impl<const W: usize> Register<W> {
+    pub(crate) fn new(two_t: usize) -> Self {
+        Register {
+            ring: vec![[Lanes::ZERO; 10]; two_t],
+            head: 0,
+            subsets: Subsets::new(),
+            subsets2: Subsets::new(),
+            chunk: [Lanes::ZERO; 64],
+        }
+    }
+
+    /// Symbol `j` of the remainder in transmission order (coefficient of `x^(2t−1−j)`).
+    #[inline(always)]
+    pub(crate) fn symbol(&self, j: usize) -> &Planes<W> {
+        let two_t = self.ring.len();
+        &self.ring[(self.head + j) % two_t]
+    }
+
+    /// One division step: feeds the input symbol `d` (its ten planes).
+    #[inline(always)]
+    fn step(&mut self, code: &SlicedCode, d: &Planes<W>) {
+        let two_t = self.ring.len();
+        let h = self.head;
+        let mut fb = [Lanes::ZERO; 10];
+        for b in 0..10 {
+            fb[b] = d[b].xor(self.ring[h][b]);
+        }
+        self.subsets.build(&fb);
+        // R'[j] = R[j+1] + fb·g_(2t−1−j) for j < 2t−1; R'[2t−1] = fb·g_0, which
+        // lands in the slot the old R[0] leaves free.
+        let (after, before) = self.ring.split_at_mut(h + 1);
+        for (j, slot) in before.iter_mut().chain(after[..h].iter_mut()).enumerate() {
+            self.subsets.mul_add(&code.gen[two_t - 1 - j], slot);
+        }
+        self.subsets.mul(&code.gen[0], &mut after[h]);
+        self.head = if h + 1 == two_t { 0 } else { h + 1 };
+    }
+
+    // The steps for 2t = 30 and 2t = 14 with the generator's subset-table indices
+    // as compile-time constants, every slot and plane written out (no index
+    // loads); the lists are the slots 0 … 2t−2.
+    unrolled_step!(step_2t30, KP4_GEN, 30, [0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28]);
+    unrolled_step!(step_2t14, KR4_GEN, 14, [0 1 2 3 4 5 6 7 8 9 10 11 12]);
+
+    unrolled_double_step!(double_step_2t30, KP4_GEN, 30, [0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27]);
+    unrolled_double_step!(double_step_2t14, KR4_GEN, 14, [0 1 2 3 4 5 6 7 8 9 10 11]);
+
+    #[inline(always)]
+    fn step_kind<const K: u8>(&mut self, code: &SlicedCode, d: &Planes<W>) {
+        match K {
+            STEP_2T30 => self.step_2t30(d),
+            STEP_2T14 => self.step_2t14(d),
+            _ => self.step(code, d),
+        }
+    }
+
+    /// Clears the register and feeds symbols `0..len` of each of the group's `count`
+    /// rows (`rows[c·stride ..]`): afterwards it holds `m(x)·x^(2t) mod g(x)` of
+    /// each row's first `len` symbols. Leading zeros are padded so that the chunks of
+    /// four end exactly at `len` (zeros before the first symbol do not change a
+    /// remainder).
+    #[inline(always)]
+    pub(crate) fn divide<const K: u8>(
+        &mut self,
+        code: &SlicedCode,
+        rows: &[u16],
+        stride: usize,
+        count: usize,
+        len: usize,
+    ) {
+        for r in self.ring.iter_mut() {
+            *r = [Lanes::ZERO; 10];
+        }
+        self.head = 0;
+        let pad = (4 - len % 4) % 4;
+        let mut pos = -(pad as isize);
+        while pos < len as isize {
+            load_chunk(rows, stride, count, pos, len, &mut self.chunk);
+            let d: [Planes<W>; 4] =
+                std::array::from_fn(|u| std::array::from_fn(|b| self.chunk[16 * u + b]));
+            match K {
+                STEP_2T30 => {
+                    self.double_step_2t30(&d[0], &d[1]);
+                    self.double_step_2t30(&d[2], &d[3]);
+                }
+                STEP_2T14 => {
+                    self.double_step_2t14(&d[0], &d[1]);
+                    self.double_step_2t14(&d[2], &d[3]);
+                }
+                _ => {
+                    for du in &d {
+                        self.step_kind::<K>(code, du);
+                    }
+                }
+            }
+            pos += 4;
+        }
+    }
+
+    /// Adds symbols `start .. start+2t` of each row to the remainder (the received
+    /// parity, for syndromes: `r(x) mod g(x) = (m·x^(2t) mod g) + p(x)`).
+    #[inline(always)]
+    pub(crate) fn add_parity(&mut self, rows: &[u16], stride: usize, count: usize, start: usize) {
+        let two_t = self.ring.len();
+        let mut j = 0;
+        while j < two_t {
+            let sub = &rows[start..];
+            load_chunk(sub, stride, count, j as isize, two_t, &mut self.chunk);
+            for u in 0..4.min(two_t - j) {
+                let slot = (self.head + j + u) % two_t;
+                for b in 0..10 {
+                    self.ring[slot][b] = self.ring[slot][b].xor(self.chunk[16 * u + b]);
+                }
+            }
+            j += 4;
+        }
+    }
+
+    /// Whether every row's remainder is zero.
+    #[inline(always)]
+    pub(crate) fn all_zero(&self) -> bool {
+        let mut acc = Lanes::<W>::ZERO;
+        for s in &self.ring {
+            for p in s {
+                acc = acc.or(*p);
+            }
+        }
+        acc.is_zero()
+    }
+
+    /// Writes `planes` (symbols in order) to the group's rows: row `c` gets
+    /// `out[c·stride + j]` for `j` in `0..planes.len()`.
+    #[inline(always)]
+    pub(crate) fn store(
+        &mut self,
+        planes: &[Planes<W>],
+        out: &mut [u16],
+        stride: usize,
+        count: usize,
+    ) {
+        let len = planes.len();
+        let mut j = 0;
+        while j < len {
+            for u in 0..4 {
+                for b in 0..16 {
+                    self.chunk[16 * u + b] = if b < 10 && j + u < len {
+                        planes[j + u][b]
+                    } else {
+                        Lanes::ZERO
+                    };
+                }
+            }
+            transpose64(&mut self.chunk);
+            for c in 0..64 {
+                for w in 0..W {
+                    let cw = 64 * w + c;
+                    if cw < count {
+                        let v = self.chunk[c].0[w];
+                        let row = &mut out[cw * stride..cw * stride + len];
+                        for u in 0..4.min(len - j) {
+                            row[j + u] = (v >> (16 * u)) as u16 & 0x3ff;
+                        }
+                    }
+                }
+            }
+            j += 4;
+        }
+    }
+
+    /// The remainder in transmission order, as planes.
+    #[inline(always)]
+    pub(crate) fn remainder(&self) -> Vec<Planes<W>> {
+        (0..self.ring.len()).map(|j| *self.symbol(j)).collect()
+    }
+
+    /// `S_j = rem(α^j)` for `j` in `0..2t`, bit-sliced, from the remainder.
+    #[inline(always)]
+    pub(crate) fn syndromes(&mut self, code: &SlicedCode, out: &mut [Planes<W>]) {
+        let two_t = self.ring.len();
+        for s in out.iter_mut() {
+            *s = [Lanes::ZERO; 10];
+        }
+        for m in 0..two_t {
+            let x = *self.symbol(m);
+            self.subsets.build(&x);
+            for (j, s) in out.iter_mut().enumerate() {
+                self.subsets.mul_add(&code.syn[m * two_t + j], s);
+            }
+        }
+    }
+}
+
+/// The powers `α^(−k(n−1−i))` for `k = 1 … max_degree` and every position `i < n`,
+/// bit-sliced over positions in groups of `64·W`: the Chien search evaluates
+/// `Λ(X_i^−1) = Σ λ_k · α^(−k(n−1−i))` for a whole group as `Σ λ_k · A_k` — one
+/// subset-table build of `A_k` and 20 XORs per coefficient and group.
+#[derive(Debug, Clone)]
+pub(crate) struct ChienTable<const W: usize> {
+    max_degree: usize,
+    groups: usize,
+    /// `planes[(k−1)·groups + g]`: plane `b`, lane bit `c` of word `w` is bit `b` of
+    /// `α^(−k(n−1−i))` with `i = 64·(W·g + w) + c` (0 past `n`).
+    planes: Vec<Planes<W>>,
+    /// Lane bits of positions `< n`, per group.
+    valid: Vec<Lanes<W>>,
+}
+
+impl<const W: usize> ChienTable<W> {
+    /// Largest `2t` for which codes get a table (its size grows with `2t · n`).
+    pub(crate) const MAX_DEGREE: usize = 64;
+
+    pub(crate) fn new(n: usize, max_degree: usize) -> Self {
+        let groups = n.div_ceil(64 * W);
+        let mut planes = vec![[Lanes::<W>::ZERO; 10]; max_degree * groups];
+        let mut valid = vec![Lanes::<W>::ZERO; groups];
+        for i in 0..n {
+            let (g, w, c) = (i / (64 * W), i / 64 % W, i % 64);
+            valid[g].0[w] |= 1 << c;
+            for k in 1..=max_degree {
+                let v = gf::alpha_pow(-((k * (n - 1 - i)) as i64));
+                let p = &mut planes[(k - 1) * groups + g];
+                for (b, plane) in p.iter_mut().enumerate() {
+                    plane.0[w] |= ((v >> b & 1) as u64) << c;
+                }
+            }
+        }
+        ChienTable {
+            max_degree,
+            groups,
+            planes,
+            valid,
+        }
+    }
+
+    pub(crate) fn max_degree(&self) -> usize {
+        self.max_degree
+    }
+}
+
+/// Bit-sliced Chien search: the positions `i < n` with `Λ(α^−(n−1−i)) = 0`, in
+/// increasing order, at most `max_roots` (the same result as
+/// [`crate::fec::chien::chien_search`]). Coefficients past `table.max_degree` are
+/// ignored: the caller passes shorter locators only.
+#[inline(always)]
+pub(crate) fn chien_search<const W: usize>(
+    table: &ChienTable<W>,
+    lambda: &[u16],
+    max_roots: usize,
+    roots: &mut Vec<usize>,
+) {
+    roots.clear();
+    let l0 = lambda.first().copied().unwrap_or(0);
+    let mut subsets = Subsets::<W>::new();
+    for g in 0..table.groups {
+        let mut acc = [Lanes::<W>::ZERO; 10];
+        for (b, a) in acc.iter_mut().enumerate() {
+            if l0 >> b & 1 == 1 {
+                *a = Lanes([u64::MAX; W]);
+            }
+        }
+        for (k, &lk) in lambda.iter().enumerate().skip(1) {
+            if lk == 0 || k > table.max_degree {
+                continue;
+            }
+            subsets.build(&table.planes[(k - 1) * table.groups + g]);
+            subsets.mul_add(&ALL_CONST_INDEX[(lk & 1023) as usize], &mut acc);
+        }
+        let mut any = Lanes::<W>::ZERO;
+        for p in &acc {
+            any = any.or(*p);
+        }
+        for w in 0..W {
+            let mut zeros = !any.0[w] & table.valid[g].0[w];
+            while zeros != 0 {
+                let c = zeros.trailing_zeros() as usize;
+                roots.push(64 * (W * g + w) + c);
+                if roots.len() >= max_roots {
+                    return;
+                }
+                zeros &= zeros - 1;
+            }
+        }
+    }
+}
+
+/// Parity of `count` messages (rows of `k` symbols in `messages`), written to
+/// `out[c·out_stride .. c·out_stride + 2t]` for row `c`, in groups of `64·W`.
+#[inline(always)]
+pub(crate) fn parity_batch<const W: usize>(
+    code: &SlicedCode,
+    messages: &[u16],
+    k: usize,
+    count: usize,
+    out: &mut [u16],
+    out_stride: usize,
+) {
+    let mut reg = Register::<W>::new(code.two_t);
+    let group = 64 * W;
+    let mut first = 0;
+    while first < count {
+        let c = group.min(count - first);
+        match code.step {
+            STEP_2T30 => reg.divide::<STEP_2T30>(code, &messages[first * k..], k, c, k),
+            STEP_2T14 => reg.divide::<STEP_2T14>(code, &messages[first * k..], k, c, k),
+            _ => reg.divide::<STEP_GENERIC>(code, &messages[first * k..], k, c, k),
+        }
+        let rem = reg.remainder();
+        reg.store(&rem, &mut out[first * out_stride..], out_stride, c);
+        first += c;
+    }
+}
+
+/// Syndromes of `count` received words (rows of `n` symbols), `2t` per word to
+/// `syndromes` (row stride `2t`), in groups of `64·W`. A group whose remainders
+/// are all zero gets zeros without the evaluation at the roots.
+#[inline(always)]
+pub(crate) fn syndrome_batch<const W: usize>(
+    code: &SlicedCode,
+    words: &[u16],
+    n: usize,
+    count: usize,
+    syndromes: &mut [u16],
+) {
+    let two_t = code.two_t;
+    let k = n - two_t;
+    let mut reg = Register::<W>::new(two_t);
+    let mut planes = vec![[Lanes::ZERO; 10]; two_t];
+    let group = 64 * W;
+    let mut first = 0;
+    while first < count {
+        let c = group.min(count - first);
+        let rows = &words[first * n..(first + c) * n];
+        let out = &mut syndromes[first * two_t..(first + c) * two_t];
+        match code.step {
+            STEP_2T30 => reg.divide::<STEP_2T30>(code, rows, n, c, k),
+            STEP_2T14 => reg.divide::<STEP_2T14>(code, rows, n, c, k),
+            _ => reg.divide::<STEP_GENERIC>(code, rows, n, c, k),
+        }
+        reg.add_parity(rows, n, c, k);
+        if reg.all_zero() {
+            out.fill(0);
+        } else {
+            reg.syndromes(code, &mut planes);
+            reg.store(&planes, out, two_t, c);
+        }
+        first += c;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn compile_time_generator_tables_match() {
+        for (two_t, table) in [(30usize, &KP4_GEN[..]), (14, &KR4_GEN[..])] {
+            let g = crate::fec::ReedSolomon::new(600, 600 - two_t).unwrap();
+            let want: Vec<ConstIndex> = g.generator()[..two_t]
+                .iter()
+                .map(|&c| const_index(c))
+                .collect();
+            assert_eq!(table, &want[..]);
+        }
+    }
+
+    #[test]
+    fn transpose_is_a_transpose() {
+        let mut a = [Lanes::<2>::ZERO; 64];
+        let mut x = 0x9E37_79B9_7F4A_7C15u64;
+        for r in a.iter_mut() {
+            for w in 0..2 {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                r.0[w] = x;
+            }
+        }
+        let orig = a;
+        transpose64(&mut a);
+        for i in 0..64 {
+            for j in 0..64 {
+                for w in 0..2 {
+                    assert_eq!(a[j].0[w] >> i & 1, orig[i].0[w] >> j & 1);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn subset_tables_multiply_by_constants() {
+        let mut planes = [Lanes::<1>::ZERO; 10];
+        let vals: Vec<u16> = (0..64).map(|i| (i * 37 + 5) % 1024).collect();
+        for (c, &v) in vals.iter().enumerate() {
+            for (b, p) in planes.iter_mut().enumerate() {
+                p.0[0] |= ((v >> b) & 1) as u64 * (1 << c);
+            }
+        }
+        let mut s = Subsets::<1>::new();
+        s.build(&planes);
+        for k in [0u16, 1, 2, 523, 1023] {
+            let mut out = [Lanes::ZERO; 10];
+            s.mul(&const_index(k), &mut out);
+            for (c, &v) in vals.iter().enumerate() {
+                let got: u16 = (0..10).map(|b| ((out[b].0[0] >> c & 1) as u16) << b).sum();
+                assert_eq!(got, gf::mul(k, v));
+            }
+        }
+    }
+}

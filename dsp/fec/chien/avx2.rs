@@ -1,0 +1,17 @@
+//! AVX2 shim: the bit-sliced Chien search, 256 positions per `ymm` register.
+
+use crate::fec::bitslice::{self, ChienTable};
+
+/// See `bitslice::chien_search`.
+///
+/// # Safety
+/// The CPU must support AVX2 (a stored [`crate::cpu::Backend::Avx2`] proves it).
+#[target_feature(enable = "avx2")]
+pub(crate) unsafe fn chien_search(
+    table: &ChienTable<4>,
+    lambda: &[u16],
+    max_roots: usize,
+    roots: &mut Vec<usize>,
+) {
+    bitslice::chien_search::<4>(table, lambda, max_roots, roots)
+}

@@ -1,0 +1,393 @@
+//! The algebraic decoder that runs after the syndromes: closed forms for one and two
+//! errors, errors-and-erasures Berlekamp–Massey, Chien search, Forney's formula, and
+//! a final check that what is returned is a codeword.
+//!
+//! Conventions (first consecutive root `b = 0`, IEEE 802.3 Clause 91.5.2.7): the
+//! syndromes are `S_j = r(α^j)`, `j = 0 … 2t−1`; an error of value `Y` at index `i`
+//! (transmission order) has locator `X = α^(n−1−i)` and adds `Y·X^j` to `S_j`; the
+//! errata locator is `Λ(x) = ∏ (1 + X_k x)`, and Forney's formula for `b = 0` reads
+//! `Y_k = X_k · Ω(X_k^−1) / Λ'(X_k^−1)` with `Ω(x) = S(x) Λ(x) mod x^(2t)`.
+//!
+//! Whatever path finds the correction, it is accepted only if the error values
+//! reproduce all `2t` syndromes exactly (`Σ_k Y_k X_k^j = S_j`): the corrected word
+//! then has zero syndromes, i.e. it *is* a codeword. This costs `2t` table look-ups
+//! per corrected symbol and rules out "garbage marked good" by construction — also
+//! for a locator whose roots fall in the shortened positions (never searched, so the
+//! root count falls short of the degree and the word is reported as failed).
+
+use super::chien::Chien;
+use super::gf;
+
+/// The result of decoding one codeword.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Outcome {
+    /// The word is now a codeword; the number is how many symbols were changed
+    /// (`0`: it was a codeword already — all syndromes zero). Erased symbols whose
+    /// received value was right are not counted.
+    Corrected(usize),
+    /// More errors than the code can correct were detected ("uncorrectable
+    /// codeword" in IEEE 802.3 Clause 91.5.3.3); the word is left as received.
+    Failed,
+}
+
+impl Outcome {
+    /// Whether the codeword was found uncorrectable.
+    pub fn is_failed(self) -> bool {
+        matches!(self, Outcome::Failed)
+    }
+
+    /// Symbols corrected (0 for a failed word).
+    pub fn corrected(self) -> usize {
+        match self {
+            Outcome::Corrected(c) => c,
+            Outcome::Failed => 0,
+        }
+    }
+}
+
+/// One symbol changed by the decoder: `word[position] ^= error`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Correction {
+    /// Index of the symbol in transmission order (0 = first sent).
+    pub position: usize,
+    /// The error value that was added (XOR) to the received symbol; non-zero.
+    pub error: u16,
+}
+
+/// Buffers reused from one codeword to the next (the decoder allocates nothing per
+/// word once they have grown).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Scratch {
+    lambda: Vec<u16>,
+    b: Vec<u16>,
+    tmp: Vec<u16>,
+    omega: Vec<u16>,
+    roots: Vec<usize>,
+    values: Vec<u16>,
+    check: Vec<u16>,
+}
+
+/// `z^2 + z` for `z` in GF(2^10), in a `const fn` (carry-less square, reduced).
+const fn square_plus_self(z: u16) -> u16 {
+    let mut acc: u32 = 0;
+    let mut b = 0;
+    while b < 10 {
+        if (z >> b) & 1 == 1 {
+            acc ^= 1 << (2 * b);
+        }
+        b += 1;
+    }
+    let mut bit = 18;
+    while bit >= 10 {
+        if (acc >> bit) & 1 == 1 {
+            acc ^= (gf::PRIMITIVE_POLY as u32) << (bit - 10);
+        }
+        bit -= 1;
+    }
+    (acc as u16) ^ z
+}
+
+const NO_ROOT: u16 = u16::MAX;
+
+const fn build_quadratic_roots() -> [u16; 1024] {
+    let mut t = [NO_ROOT; 1024];
+    let mut z = 1023u16;
+    // Descending, so each entry keeps the smaller of its two roots z and z+1.
+    loop {
+        t[square_plus_self(z) as usize] = z;
+        if z == 0 {
+            break;
+        }
+        z -= 1;
+    }
+    t
+}
+
+/// `QUADRATIC_ROOT[c]` is a `z` with `z^2 + z = c`, or `u16::MAX` if there is none
+/// (the trace of `c` is 1). The other root is `z + 1`.
+static QUADRATIC_ROOT: [u16; 1024] = build_quadratic_roots();
+
+/// Decodes `word` in place given its syndromes `syn` (`2t` of them) and the erased
+/// positions (distinct, each `< n`). On failure `word` is unchanged. Corrections are
+/// appended to `record` when given.
+pub(crate) fn decode_with_syndromes(
+    word: &mut [u16],
+    syn: &[u16],
+    erasures: &[usize],
+    scratch: &mut Scratch,
+    record: Option<&mut Vec<Correction>>,
+    chien: &Chien,
+) -> Outcome {
+    if syn.iter().all(|&s| s == 0) {
+        return Outcome::Corrected(0);
+    }
+    let two_t = syn.len();
+    if erasures.len() > two_t {
+        return Outcome::Failed;
+    }
+    let n = word.len();
+    if erasures.is_empty() {
+        if let Some((pos, y)) = one_error(syn, n) {
+            scratch.roots.clear();
+            scratch.roots.push(pos);
+            scratch.values.clear();
+            scratch.values.push(y);
+            return apply(word, scratch, record);
+        }
+        if two_t >= 4 && two_errors(syn, n, scratch) && verify(syn, n, scratch) {
+            return apply(word, scratch, record);
+        }
+    }
+    if general(syn, n, erasures, scratch, chien) && verify(syn, n, scratch) {
+        apply(word, scratch, record)
+    } else {
+        Outcome::Failed
+    }
+}
+
+/// Exactly one error: `S_j = Y X^j` for every `j`, so `Y = S_0`, `X = S_1/S_0`, and
+/// each further syndrome must be the previous one times `X` (this check is the
+/// whole verification). Returns the position and value.
+fn one_error(syn: &[u16], n: usize) -> Option<(usize, u16)> {
+    let y = syn[0];
+    if y == 0 || syn.len() < 2 || syn[1] == 0 {
+        return None;
+    }
+    let log_x =
+        (gf::LOG[syn[1] as usize] as usize + gf::ORDER - gf::LOG[y as usize] as usize) % gf::ORDER;
+    if log_x >= n {
+        return None;
+    }
+    for j in 2..syn.len() {
+        if syn[j] == 0 || gf::EXP[gf::LOG[syn[j - 1] as usize] as usize + log_x] != syn[j] {
+            return None;
+        }
+    }
+    Some((n - 1 - log_x, y))
+}
+
+/// Exactly two errors (Peterson): `Λ(x) = 1 + λ1 x + λ2 x^2` from `S_0 … S_3`, its
+/// roots from the quadratic-root table (`X = λ1 z`, `z^2 + z = λ2/λ1^2`), the values
+/// from `S_0` and `S_1`. Fills `scratch.roots/values`; the caller verifies all `2t`
+/// syndromes.
+fn two_errors(syn: &[u16], n: usize, scratch: &mut Scratch) -> bool {
+    use gf::{div, mul};
+    let (s0, s1, s2, s3) = (syn[0], syn[1], syn[2], syn[3]);
+    let det = mul(s1, s1) ^ mul(s0, s2);
+    if det == 0 {
+        return false;
+    }
+    let l1 = div(mul(s1, s2) ^ mul(s0, s3), det);
+    let l2 = div(mul(s1, s3) ^ mul(s2, s2), det);
+    if l1 == 0 || l2 == 0 {
+        return false;
+    }
+    let c = div(l2, mul(l1, l1));
+    let z = QUADRATIC_ROOT[c as usize];
+    if z == NO_ROOT {
+        return false;
+    }
+    let x1 = mul(l1, z);
+    let x2 = x1 ^ l1;
+    if x1 == 0 || x2 == 0 {
+        return false;
+    }
+    let (e1, e2) = (gf::LOG[x1 as usize] as usize, gf::LOG[x2 as usize] as usize);
+    if e1 >= n || e2 >= n {
+        return false;
+    }
+    let y1 = div(s1 ^ mul(s0, x2), l1);
+    let y2 = s0 ^ y1;
+    if y1 == 0 || y2 == 0 {
+        return false;
+    }
+    scratch.roots.clear();
+    scratch.roots.extend([n - 1 - e1, n - 1 - e2]);
+    scratch.values.clear();
+    scratch.values.extend([y1, y2]);
+    true
+}
+
+/// Errors and erasures: the erasure locator `Γ(x)` seeds Berlekamp–Massey (Blahut's
+/// form: `Λ = B = Γ`, `L = s`, iterations `r = s … 2t−1`, length change when
+/// `2L ≤ r + s`), then Chien search over the `n` positions and Forney's formula.
+/// Fills `scratch.roots/values`; `false` when the locator is not consistent
+/// (degree ≠ `L`, too many errata, fewer roots than its degree, a repeated root).
+fn general(
+    syn: &[u16],
+    n: usize,
+    erasures: &[usize],
+    scratch: &mut Scratch,
+    chien: &Chien,
+) -> bool {
+    let two_t = syn.len();
+    let s = erasures.len();
+    let len = two_t + 2;
+    let Scratch {
+        lambda,
+        b,
+        tmp,
+        omega,
+        roots,
+        values,
+        ..
+    } = scratch;
+    lambda.clear();
+    lambda.resize(len, 0);
+    lambda[0] = 1;
+    for (deg, &p) in erasures.iter().enumerate() {
+        // Λ ← Λ · (1 + X x), X = α^(n−1−p).
+        let log_x = n - 1 - p;
+        for i in (1..=deg + 1).rev() {
+            let prev = lambda[i - 1];
+            if prev != 0 {
+                lambda[i] ^= gf::EXP[gf::LOG[prev as usize] as usize + log_x];
+            }
+        }
+    }
+    b.clear();
+    b.extend_from_slice(lambda);
+    tmp.clear();
+    tmp.resize(len, 0);
+
+    let mut l = s;
+    for r in s..two_t {
+        let hi = (r + 2).min(len);
+        let mut delta = 0u16;
+        for i in 0..=l.min(r) {
+            delta ^= gf::mul(lambda[i], syn[r - i]);
+        }
+        b.copy_within(0..len - 1, 1);
+        b[0] = 0;
+        if delta != 0 {
+            let log_d = gf::LOG[delta as usize] as usize;
+            for i in 0..hi {
+                let bi = b[i];
+                tmp[i] = lambda[i]
+                    ^ if bi == 0 {
+                        0
+                    } else {
+                        gf::EXP[log_d + gf::LOG[bi as usize] as usize]
+                    };
+            }
+            tmp[hi..].copy_from_slice(&lambda[hi..]);
+            if 2 * l <= r + s {
+                let log_inv = gf::ORDER - log_d;
+                for i in 0..hi {
+                    let li = lambda[i];
+                    b[i] = if li == 0 {
+                        0
+                    } else {
+                        gf::EXP[log_inv + gf::LOG[li as usize] as usize]
+                    };
+                }
+                l = r + 1 + s - l;
+            }
+            std::mem::swap(lambda, tmp);
+        }
+    }
+    let degree = lambda.iter().rposition(|&c| c != 0).unwrap_or(0);
+    if degree != l || l == 0 || 2 * l > two_t + s || l > n {
+        return false;
+    }
+    lambda.truncate(l + 1);
+    chien.search(lambda, n, l, roots);
+    if roots.len() != l {
+        return false;
+    }
+    // Ω(x) = S(x) Λ(x) mod x^(2t).
+    omega.clear();
+    omega.resize(two_t, 0);
+    for (i, &li) in lambda.iter().enumerate() {
+        if li == 0 {
+            continue;
+        }
+        let log_l = gf::LOG[li as usize] as usize;
+        for j in 0..two_t - i.min(two_t) {
+            let sj = syn[j];
+            if sj != 0 {
+                omega[i + j] ^= gf::EXP[log_l + gf::LOG[sj as usize] as usize];
+            }
+        }
+    }
+    values.clear();
+    for &pos in roots.iter() {
+        let log_x = n - 1 - pos;
+        let x_inv = gf::alpha_pow(-(log_x as i64));
+        let num = gf::poly_eval_low_first(omega, x_inv);
+        // Λ'(x) = Σ_{k odd} λ_k x^(k−1) in characteristic 2.
+        let mut den = 0u16;
+        let x_inv2 = gf::mul(x_inv, x_inv);
+        let mut p = 1u16;
+        for k in (1..lambda.len()).step_by(2) {
+            den ^= gf::mul(lambda[k], p);
+            p = gf::mul(p, x_inv2);
+        }
+        if den == 0 {
+            return false;
+        }
+        values.push(gf::mul(gf::EXP[log_x], gf::div(num, den)));
+    }
+    true
+}
+
+/// `Σ_k Y_k X_k^j == S_j` for every `j`: the corrected word has zero syndromes.
+fn verify(syn: &[u16], n: usize, scratch: &mut Scratch) -> bool {
+    let check = &mut scratch.check;
+    check.clear();
+    check.resize(syn.len(), 0);
+    for (&pos, &y) in scratch.roots.iter().zip(&scratch.values) {
+        if y == 0 {
+            continue;
+        }
+        let log_x = n - 1 - pos;
+        let mut lg = gf::LOG[y as usize] as usize;
+        for c in check.iter_mut() {
+            *c ^= gf::EXP[lg];
+            lg += log_x;
+            if lg >= gf::ORDER {
+                lg -= gf::ORDER;
+            }
+        }
+    }
+    check.as_slice() == syn
+}
+
+fn apply(word: &mut [u16], scratch: &Scratch, record: Option<&mut Vec<Correction>>) -> Outcome {
+    let mut count = 0;
+    for (&pos, &y) in scratch.roots.iter().zip(&scratch.values) {
+        if y != 0 {
+            word[pos] ^= y;
+            count += 1;
+        }
+    }
+    if let Some(rec) = record {
+        rec.extend(
+            scratch
+                .roots
+                .iter()
+                .zip(&scratch.values)
+                .filter(|(_, &y)| y != 0)
+                .map(|(&position, &error)| Correction { position, error }),
+        );
+    }
+    Outcome::Corrected(count)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quadratic_root_table_solves_z2_plus_z() {
+        let mut solvable = 0;
+        for c in 0..1024u16 {
+            let z = QUADRATIC_ROOT[c as usize];
+            if z != NO_ROOT {
+                assert_eq!(gf::mul(z, z) ^ z, c);
+                solvable += 1;
+            }
+        }
+        assert_eq!(solvable, 512); // the kernel of the trace
+    }
+}

@@ -1,0 +1,63 @@
+//! Systematic encoding: the parity `m(x)·x^(2t) mod g(x)` of messages.
+//!
+//! - `scalar.rs` — the reference shift register ([`parity`]), one codeword at a time.
+//! - `avx2.rs`, `avx512.rs` — shims around the bit-sliced divider of
+//!   `fec::bitslice`: 256 (AVX2) or 512 (AVX-512) codewords at once, one
+//!   bit of each per register lane, the `2t` products of a shift-register step from
+//!   one pair of subset tables (see the module docs of `bitslice` and of
+//!   [`crate::fec`]).
+//!
+//! Batches of fewer than [`SIMD_MIN_BATCH`] codewords always take the scalar path
+//! (a bit-sliced group costs the same whatever its fill).
+
+use crate::cpu::Backend;
+use crate::fec::bitslice::SlicedCode;
+
+#[cfg(target_arch = "x86_64")]
+mod avx2;
+#[cfg(target_arch = "x86_64")]
+mod avx512;
+mod scalar;
+
+pub use scalar::parity;
+
+/// Below this many codewords a batch is encoded (or its syndromes computed) by
+/// the scalar reference whatever the backend.
+pub const SIMD_MIN_BATCH: usize = 32;
+
+/// Parity of `count` messages (rows of `k` symbols) to
+/// `out[c·out_stride .. c·out_stride + 2t]`.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn parity_batch(
+    backend: Backend,
+    generator: &[u16],
+    code: &SlicedCode,
+    messages: &[u16],
+    k: usize,
+    count: usize,
+    out: &mut [u16],
+    out_stride: usize,
+) {
+    let two_t = generator.len() - 1;
+    match backend {
+        // SAFETY: a `ReedSolomon` stores `Avx2`/`Avx512` only after
+        // `Backend::require` or `Backend::detect` found the CPU features.
+        #[cfg(target_arch = "x86_64")]
+        Backend::Avx2 if count >= SIMD_MIN_BATCH => unsafe {
+            avx2::parity_batch(code, messages, k, count, out, out_stride)
+        },
+        #[cfg(target_arch = "x86_64")]
+        Backend::Avx512 if count >= SIMD_MIN_BATCH => unsafe {
+            avx512::parity_batch(code, messages, k, count, out, out_stride)
+        },
+        _ => {
+            for c in 0..count {
+                parity(
+                    generator,
+                    &messages[c * k..(c + 1) * k],
+                    &mut out[c * out_stride..c * out_stride + two_t],
+                );
+            }
+        }
+    }
+}

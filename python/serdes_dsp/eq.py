@@ -1,0 +1,468 @@
+"""Equalisers of a PAM4/NRZ SerDes link, as streaming blocks.
+
+A receiver in IEEE 802.3 terms (Annex 93A/178A reference receiver) runs
+:class:`Ctle` → sampler → :class:`Ffe` → :class:`Dfe` or :class:`Mlse`; the
+transmitter has a :class:`TxFir`. Every block keeps its state between calls: calling
+``process`` on consecutive chunks gives the same output as on the whole stream.
+
+Arrays: samples are float32 (anything real is converted), symbols uint8 ``0..=3``
+(PAM4 levels −1, −1/3, +1/3, +1) or ``0..=1`` (NRZ −1, +1). Every kernel releases the
+GIL. Bad arguments raise :class:`serdes_dsp.SerdesDspError` (a ``ValueError``) naming
+the argument and the allowed range.
+
+FFE alignment: ``Ffe(taps, cursor).process(x)`` equals
+``numpy.convolve(x, taps)[:len(x)]`` (``scipy.signal.lfilter(taps, 1, x)``); the
+main tap delays the signal by ``cursor`` samples (``.delay``).
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple, Optional, Sequence
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from . import _native
+from ._arrays import as_float32, as_small_uint, check_finite_number
+
+__all__ = ["TxFir", "Ctle", "Ffe", "Dfe", "Mlse", "ErrorBursts", "Adaptation", "FfeSolution", "PAM4_POWER"]
+
+#: Mean power of the PAM4 levels ±1, ±1/3 with equiprobable symbols.
+PAM4_POWER = 5.0 / 9.0
+
+
+def _f32_1d(name: str, x: ArrayLike) -> NDArray[np.float32]:
+    a = as_float32(name, x)
+    if a.ndim != 1:
+        raise ValueError(f"`{name}` must be one-dimensional (a stream), got shape {a.shape}")
+    return a
+
+
+class Adaptation(NamedTuple):
+    """Result of an ``adapt`` call."""
+
+    #: Output while adapting: samples (FFE) or decided symbols (DFE).
+    output: NDArray
+    #: Taps over time, shape ``(snapshots, n_taps)``, one row every ``record_every`` symbols.
+    trajectory: NDArray[np.float32]
+    #: Mean square error over each snapshot's interval.
+    mse: NDArray[np.float32]
+
+
+class FfeSolution(NamedTuple):
+    """Taps solved from a pulse response (see :meth:`Ffe.solve`)."""
+
+    taps: NDArray[np.float32]
+    #: Symbol index of the main cursor of the equalised pulse.
+    delay: int
+    #: The equalised symbol-rate pulse.
+    equalised: NDArray[np.float64]
+    #: Mean square error per symbol.
+    mse: float
+    #: Output SNR ``signal_power / mse`` in dB.
+    snr_db: float
+
+
+def _adaptation(res: tuple, n_taps: int) -> Adaptation:
+    out, flat, mse = res
+    return Adaptation(out, flat.reshape(-1, n_taps), mse)
+
+
+class TxFir:
+    """Transmit FIR (IEEE 802.3 Tx FFE): ``y[n] = Σ c[k]·a[n−k]``, ``c[cursor] = c(0)``.
+
+    ``normalise=True`` scales the taps to ``Σ|c| = 1`` (the 802.3 normalisation). Its
+    delay is ``cursor`` symbols. Tx taps are set by link training, not adapted here.
+    """
+
+    def __init__(self, taps: ArrayLike, cursor: int = 0, *, normalise: bool = True) -> None:
+        self._inner = _native._TxFir(_f32_1d("taps", taps), int(cursor), bool(normalise))
+
+    @property
+    def taps(self) -> NDArray[np.float32]:
+        """The taps, the earliest pre-cursor first."""
+        return self._inner.taps
+
+    @property
+    def delay(self) -> int:
+        """Delay in symbols (the number of pre-cursor taps)."""
+        return self._inner.delay
+
+    def process(self, x: ArrayLike) -> NDArray[np.float32]:
+        """Filters levels ``x`` (float) or PAM4 symbols (uint8, mapped to ±1, ±1/3)."""
+        arr = np.asarray(x)
+        if arr.dtype == np.uint8:
+            arr = np.array([-1.0, -1.0 / 3.0, 1.0 / 3.0, 1.0], dtype=np.float32)[as_small_uint("x", arr, 3)]
+        return self._inner.process(_f32_1d("x", arr))
+
+    def adapt(self, x: ArrayLike, reference: Optional[ArrayLike] = None) -> Adaptation:
+        """Not available: a Tx FIR is set by link training (Clause 136/162), not adapted on data."""
+        raise NotImplementedError("TxFir taps are set by link training; set them with TxFir(taps, cursor)")
+
+    def check_802_3ck_kr(self) -> None:
+        """Raises if the taps are outside the 802.3ck KR Tx FFE ranges."""
+        self._inner.check_802_3ck_kr()
+
+    def reset(self) -> None:
+        """Back to an idle line."""
+        self._inner.reset()
+
+
+class Ctle:
+    """Continuous-time linear equaliser of IEEE 802.3 Annex 93A/178A, on waveforms sampled at ``sample_rate_hz``.
+
+    ``Ctle(g_dc_db, g_dc2_db, baud_hz=..., sample_rate_hz=..., standard="802.3dj")``
+    (``fz = fp1 = fb/2.5``, ``fp2 = fb``, ``fLF = fb/80``) or ``standard="802.3ck"``
+    (53.125 GBd values), or :meth:`from_poles_zeros` for any real poles and zeros.
+    The discrete filter (matched-z plus a linear-phase magnitude correction) follows
+    the analog magnitude within :attr:`fit_error_db` (< 0.1 dB) up to 0.8 × Nyquist.
+    """
+
+    def __init__(
+        self,
+        g_dc_db: float,
+        g_dc2_db: float = 0.0,
+        *,
+        sample_rate_hz: float,
+        baud_hz: float = 106.25e9,
+        standard: str = "802.3dj",
+    ) -> None:
+        g = check_finite_number("g_dc_db", g_dc_db)
+        g2 = check_finite_number("g_dc2_db", g_dc2_db)
+        fs = check_finite_number("sample_rate_hz", sample_rate_hz)
+        if standard == "802.3dj":
+            self._inner = _native._Ctle.ieee_802_3dj(check_finite_number("baud_hz", baud_hz), g, g2, fs)
+        elif standard == "802.3ck":
+            self._inner = _native._Ctle.ieee_802_3ck(g, g2, fs)
+        else:
+            raise _native.SerdesDspError(f"invalid `standard` = {standard}: allowed one of 802.3dj, 802.3ck")
+
+    @classmethod
+    def from_poles_zeros(
+        cls, dc_gain: float, zeros_hz: Sequence[float], poles_hz: Sequence[float], sample_rate_hz: float
+    ) -> "Ctle":
+        """``H(f) = dc_gain·Π(1 + jf/z)/Π(1 + jf/p)``; poles must be > 0 Hz (stable)."""
+        self = cls.__new__(cls)
+        self._inner = _native._Ctle(float(dc_gain), [float(z) for z in zeros_hz], [float(p) for p in poles_hz], float(sample_rate_hz))
+        return self
+
+    @property
+    def taps(self) -> None:
+        """A CTLE has no taps (``None``); see :meth:`response_db`."""
+        return None
+
+    def response_db(self, f_hz: ArrayLike) -> NDArray[np.float64]:
+        """Analog gain ``20·log10|H(f)|`` at ``f_hz``."""
+        f = np.asarray(f_hz, dtype=np.float64)
+        return self._inner.analog_gain_db(np.ascontiguousarray(f.ravel())).reshape(f.shape)
+
+    def digital_response_db(self, f_hz: ArrayLike) -> NDArray[np.float64]:
+        """Gain of the discrete filter at ``f_hz`` (meaningful below ``sample_rate_hz/2``)."""
+        f = np.asarray(f_hz, dtype=np.float64)
+        return self._inner.digital_gain_db(np.ascontiguousarray(f.ravel())).reshape(f.shape)
+
+    @property
+    def peaking_db(self) -> float:
+        """Largest gain over the DC gain, dB."""
+        return self._inner.peaking_db
+
+    @property
+    def peak_frequency_hz(self) -> float:
+        """Frequency of the largest gain, Hz."""
+        return self._inner.peak_frequency_hz
+
+    @property
+    def fit_error_db(self) -> float:
+        """Largest |discrete − analog| gain on [0, 0.8 × Nyquist], dB."""
+        return self._inner.fit_error_db
+
+    @property
+    def delay(self) -> int:
+        """Pure delay of the magnitude-correction FIR, samples."""
+        return self._inner.delay
+
+    def process(self, x: ArrayLike) -> NDArray[np.float32]:
+        """Filters the next chunk of the waveform."""
+        return self._inner.process(_f32_1d("x", x))
+
+    def apply_to_impulse_response(self, h: ArrayLike, dt_s: float) -> NDArray[np.float32]:
+        """Multiplies ``h`` (sampled every ``dt_s`` s) by the analog ``H(f)`` in the frequency domain (circular over the next power of two)."""
+        return self._inner.apply_to_impulse_response(_f32_1d("h", h), float(dt_s))
+
+    def adapt(self, x: ArrayLike, reference: Optional[ArrayLike] = None) -> Adaptation:
+        """Not available: a CTLE is chosen among its gDC settings (sweep them), not adapted sample by sample."""
+        raise NotImplementedError("choose the CTLE by sweeping g_dc_db / g_dc2_db")
+
+    def reset(self) -> None:
+        """Back to rest."""
+        self._inner.reset()
+
+
+class Ffe:
+    """Feed-forward equaliser: ``y[n] = Σ c[k]·x[n·M − k]`` (``M`` samples per symbol).
+
+    ``backend``: ``"auto"``, ``"scalar"``, ``"avx2"``, ``"avx512"``. SIMD backends agree
+    with the scalar reference within ``1e-5 · Σ|c| · max|x|``.
+    """
+
+    def __init__(self, taps: ArrayLike, cursor: int = 0, *, samples_per_symbol: int = 1, backend: str = "auto") -> None:
+        self._inner = _native._Ffe(_f32_1d("taps", taps), int(cursor), int(samples_per_symbol), backend)
+
+    @staticmethod
+    def solve(
+        pulse: ArrayLike,
+        n_taps: int,
+        cursor: int,
+        *,
+        noise_var: float = 0.0,
+        samples_per_symbol: int = 1,
+        method: str = "mmse",
+        signal_power: float = PAM4_POWER,
+    ) -> FfeSolution:
+        """Zero-forcing (``method="zf"``) or MMSE taps for ``pulse`` (sampled at ``samples_per_symbol``/UI)."""
+        r = _native.ffe_solve(
+            _f32_1d("pulse", pulse), int(n_taps), int(cursor), int(samples_per_symbol), method, float(noise_var), float(signal_power)
+        )
+        return FfeSolution(*r)
+
+    @classmethod
+    def from_pulse_response(
+        cls,
+        pulse: ArrayLike,
+        n_taps: int,
+        cursor: int,
+        noise_var: float = 0.0,
+        *,
+        samples_per_symbol: int = 1,
+        method: str = "mmse",
+        backend: str = "auto",
+    ) -> "Ffe":
+        """An FFE with the MMSE (or ``method="zf"``) taps for ``pulse``; ``noise_var`` per input sample."""
+        s = cls.solve(pulse, n_taps, cursor, noise_var=noise_var, samples_per_symbol=samples_per_symbol, method=method)
+        return cls(s.taps, cursor, samples_per_symbol=samples_per_symbol, backend=backend)
+
+    @property
+    def taps(self) -> NDArray[np.float32]:
+        """The taps, ``c[0]`` first."""
+        return self._inner.taps
+
+    @taps.setter
+    def taps(self, taps: ArrayLike) -> None:
+        self._inner.taps = _f32_1d("taps", taps)
+
+    @property
+    def cursor(self) -> int:
+        """Index of the main tap."""
+        return self._inner.cursor
+
+    @property
+    def delay(self) -> int:
+        """Delay of the main tap, input samples."""
+        return self._inner.delay
+
+    @property
+    def backend(self) -> str:
+        """The kernel in use."""
+        return self._inner.backend
+
+    def process(self, x: ArrayLike) -> NDArray[np.float32]:
+        """Filters the next chunk (one output per symbol)."""
+        return self._inner.process(_f32_1d("x", x))
+
+    def adapt(
+        self,
+        x: ArrayLike,
+        reference: Optional[ArrayLike] = None,
+        *,
+        mu: float = 1e-3,
+        algorithm: str = "lms",
+        modulation: str = "pam4",
+        record_every: int = 1000,
+    ) -> Adaptation:
+        """Filters ``x`` while adapting the taps (``algorithm="lms"`` or ``"sign_sign"``).
+
+        ``reference``: the desired output per output sample (transmitted levels,
+        already aligned to the output); ``None`` adapts decision-directed.
+        """
+        ref = None if reference is None else _f32_1d("reference", reference)
+        r = self._inner.adapt(_f32_1d("x", x), ref, float(mu), algorithm, modulation, int(record_every))
+        return _adaptation(r, len(self.taps))
+
+    def reset(self) -> None:
+        """Zero history."""
+        self._inner.reset()
+
+
+class ErrorBursts:
+    """Counts symbol/bit errors and groups them into bursts (errors ≤ ``max_distance`` symbols apart)."""
+
+    def __init__(self, max_distance: int, modulation: str = "pam4") -> None:
+        self._inner = _native._ErrorBursts(int(max_distance), modulation)
+        self._max = 3 if modulation == "pam4" else 1
+
+    def update(self, decided: ArrayLike, reference: ArrayLike) -> None:
+        """Compares the next chunk of decisions with the symbols sent."""
+        self._inner.update(as_small_uint("decided", decided, self._max), as_small_uint("reference", reference, self._max))
+
+    @property
+    def ber(self) -> float:
+        """Bit error ratio (Gray-decoded for PAM4)."""
+        return self._inner.ber
+
+    @property
+    def ser(self) -> float:
+        """Symbol error ratio."""
+        return self._inner.ser
+
+    @property
+    def bit_errors(self) -> int:
+        return self._inner.bit_errors
+
+    @property
+    def symbol_errors(self) -> int:
+        return self._inner.symbol_errors
+
+    @property
+    def symbols(self) -> int:
+        return self._inner.symbols
+
+    @property
+    def histogram(self) -> NDArray[np.uint64]:
+        """``histogram[k]`` = number of bursts of ``k`` errors."""
+        return self._inner.histogram
+
+
+class Dfe:
+    """Decision-feedback equaliser, 1 to 32 taps, ``modulation="pam4"`` or ``"nrz"``.
+
+    ``y[n] = x[n] − Σ b_k·L(d[n−k])``; delay 0. ``process`` returns the decisions;
+    ``process_soft`` also the slicer input. After construction or ``reset`` the past
+    decisions are taken as symbol 0 (the line idled low).
+    """
+
+    def __init__(self, taps: ArrayLike, modulation: str = "pam4") -> None:
+        self._inner = _native._Dfe(_f32_1d("taps", taps), modulation)
+        self._max = 3 if modulation == "pam4" else 1
+
+    @property
+    def taps(self) -> NDArray[np.float32]:
+        """Feedback taps ``b_1..b_N``."""
+        return self._inner.taps
+
+    @taps.setter
+    def taps(self, taps: ArrayLike) -> None:
+        self._inner.taps = _f32_1d("taps", taps)
+
+    @property
+    def thresholds(self) -> NDArray[np.float32]:
+        """Slicer thresholds, lowest first."""
+        return self._inner.thresholds
+
+    @property
+    def levels(self) -> NDArray[np.float32]:
+        """The levels the slicer expects (adapted by ``adapt(mu_levels>0)``)."""
+        return self._inner.levels
+
+    @levels.setter
+    def levels(self, levels: ArrayLike) -> None:
+        self._inner.levels = _f32_1d("levels", levels)
+
+    @property
+    def delay(self) -> int:
+        """0: the decision for sample ``n`` is output ``n``."""
+        return 0
+
+    def process(self, x: ArrayLike) -> NDArray[np.uint8]:
+        """Decides the next chunk."""
+        return self._inner.process(_f32_1d("x", x))
+
+    def process_soft(self, x: ArrayLike) -> tuple[NDArray[np.uint8], NDArray[np.float32]]:
+        """Decisions and the equalised samples (slicer input)."""
+        return self._inner.process_soft(_f32_1d("x", x))
+
+    def count_errors(self, x: ArrayLike, reference: ArrayLike, errors: Optional[ErrorBursts] = None) -> ErrorBursts:
+        """Decides ``x``, compares with ``reference`` (symbols sent) and returns the counter (``.ber``, ``.histogram`` of bursts, error propagation included)."""
+        if errors is None:
+            errors = ErrorBursts(len(self.taps), "pam4" if self._max == 3 else "nrz")
+        errors.update(self.process(x), reference)
+        return errors
+
+    def adapt(
+        self,
+        x: ArrayLike,
+        reference: Optional[ArrayLike] = None,
+        *,
+        mu_taps: float = 1e-3,
+        mu_levels: float = 1e-3,
+        algorithm: str = "lms",
+        record_every: int = 1000,
+    ) -> Adaptation:
+        """Decides ``x`` while adapting the taps and slicer levels/thresholds.
+
+        ``reference``: the symbols sent (training: errors and feedback use them);
+        ``None``: decision-directed.
+        """
+        ref = None if reference is None else as_small_uint("reference", reference, self._max)
+        r = self._inner.adapt(_f32_1d("x", x), ref, float(mu_taps), float(mu_levels), algorithm, int(record_every))
+        return _adaptation(r, len(self.taps))
+
+    def check_802_3ck_kr(self) -> None:
+        """Raises if the taps exceed the 802.3ck KR bmax limits."""
+        self._inner.check_802_3ck_kr()
+
+    def reset(self) -> None:
+        """Forget past decisions."""
+        self._inner.reset()
+
+
+class Mlse:
+    """Viterbi sequence detector over ``channel = [h0, h1]`` (1 + αD) or ``[h0, h1, h2]``.
+
+    Decisions come ``depth`` symbols late: ``process(x)[n]`` is the decision on
+    ``x[n − depth]`` (0 for the first ``depth`` outputs); :meth:`finish` returns the
+    ``depth`` decisions still pending.
+    """
+
+    def __init__(self, channel: ArrayLike, depth: int = 16, modulation: str = "pam4") -> None:
+        self._inner = _native._Mlse(_f32_1d("channel", channel), int(depth), modulation)
+        self._max = 3 if modulation == "pam4" else 1
+
+    @property
+    def taps(self) -> NDArray[np.float32]:
+        """The channel taps the detector assumes."""
+        return self._inner.channel
+
+    @taps.setter
+    def taps(self, channel: ArrayLike) -> None:
+        self._inner.channel = _f32_1d("channel", channel)
+
+    @property
+    def delay(self) -> int:
+        """Decision delay in symbols (the traceback depth)."""
+        return self._inner.delay
+
+    def process(self, x: ArrayLike) -> NDArray[np.uint8]:
+        """Detects the next chunk (decisions delayed by ``delay``)."""
+        return self._inner.process(_f32_1d("x", x))
+
+    def finish(self) -> NDArray[np.uint8]:
+        """The pending ``delay`` decisions (does not change the state)."""
+        return self._inner.finish()
+
+    def adapt(self, x: ArrayLike, reference: Optional[ArrayLike] = None) -> Adaptation:
+        """Estimates the channel taps by least squares from ``x`` and the symbols sent
+        (``reference``; ``None``: the decisions of a fresh detector with the current
+        taps on ``x``) and sets them. ``output`` holds the decisions used."""
+        xf = _f32_1d("x", x)
+        if reference is None:
+            probe = Mlse(self.taps, self.delay, "pam4" if self._max == 3 else "nrz")
+            d = np.concatenate([probe.process(xf), probe.finish()])[probe.delay :]
+        else:
+            d = as_small_uint("reference", reference, self._max)
+        h = self._inner.estimate_channel(xf, d)
+        self._inner.channel = h
+        return Adaptation(d, h.reshape(1, -1), np.zeros(1, dtype=np.float32))
+
+    def reset(self) -> None:
+        """All states equally likely, empty survivors."""
+        self._inner.reset()
