@@ -7,7 +7,9 @@ Run after `./scripts/ber-curve.sh` (or any command that built .venv):
 Prints median times over repeats and the ratio (peer time / serdes-dsp time) for the
 same work on the same data, in one run: the machines are shared and noisy, so the
 ratios are the figures to quote. One thread each (serdes-dsp kernels are single
-threaded; numpy's generators too).
+threaded; numpy's generators too). Then, if their peers are installed,
+`peers_fec.py` (galois, reedsolo) and `peers_eq.py` (scipy; PyBERT from pip `pipbert`
+if importable) print theirs.
 """
 
 from __future__ import annotations
@@ -94,13 +96,14 @@ def main() -> None:
     t_np = median_time(numpy_link, repeats=3)
     row("AWGN link (PRBS, map, noise, slice, count)", n, "symbols", t_ours, "numpy equivalent", t_np)
 
-    try:
-        import peers_fec  # noqa: F401  (the FEC comparisons, when present)
-
+    for name in ("peers_fec", "peers_eq"):  # FEC and equaliser comparisons, when their peers are installed
+        try:
+            module = __import__(name)
+        except ImportError as e:
+            print(f"\n({name} skipped: {e})")
+            continue
         print()
-        peers_fec.main()
-    except ImportError:
-        pass
+        module.main()
 
 
 if __name__ == "__main__":
