@@ -13,6 +13,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from . import _native
+from ._arrays import as_float32, as_small_uint
 
 __all__ = [
     "pam4_ber_theory",
@@ -24,6 +25,7 @@ __all__ = [
     "ebn0_db",
     "confidence_interval",
     "KP4_BER_THRESHOLD",
+    "EyeHistogram",
 ]
 
 #: Pre-FEC BER at which RS(544,514) reaches post-FEC 2.4e-15 with random errors.
@@ -83,3 +85,60 @@ def confidence_interval(errors: int, trials: int, confidence: float = 0.99) -> t
     if not 0.0 < confidence < 1.0:
         raise ValueError(f"invalid `confidence` = {confidence}: allowed 0 < confidence < 1")
     return _native.confidence_interval(int(errors), int(trials), float(confidence))
+
+
+class EyeHistogram:
+    """A streaming eye diagram of an oversampled waveform, and its bathtub curve.
+
+    ``samples_per_ui`` samples per unit interval; the picture is ``ui_span`` UIs wide
+    with ``amp_bins`` amplitude bins over ``amp_range`` (samples outside fall in the
+    end bins). Feed it chunk by chunk with :meth:`accumulate`; give the transmitted
+    ``symbols`` (one per UI, sample 0 of the chunk at phase 0 of ``symbols[0]``) for
+    the per-symbol statistics that :meth:`bathtub` needs. ``levels``: 4 for PAM4,
+    2 for NRZ.
+    """
+
+    def __init__(
+        self,
+        samples_per_ui: int,
+        *,
+        ui_span: int = 2,
+        amp_range: "tuple[float, float]" = (-1.5, 1.5),
+        amp_bins: int = 128,
+        levels: int = 4,
+    ) -> None:
+        lo, hi = amp_range
+        self._inner = _native._EyeHistogram(int(samples_per_ui), int(ui_span), float(lo), float(hi), int(amp_bins), int(levels))
+        self.samples_per_ui = int(samples_per_ui)
+        self.levels = int(levels)
+
+    def accumulate(self, waveform: ArrayLike, symbols: "ArrayLike | None" = None) -> "EyeHistogram":
+        """Adds a chunk of waveform (and the symbols it carries). Returns ``self``."""
+        w = as_float32("waveform", waveform)
+        s = None if symbols is None else as_small_uint("symbols", symbols, self.levels - 1)
+        self._inner.accumulate(w, s)
+        return self
+
+    @property
+    def counts(self) -> NDArray[np.uint64]:
+        """Histogram ``(phase columns, amplitude bins)``."""
+        return self._inner.counts()
+
+    @property
+    def amplitudes(self) -> NDArray[np.float32]:
+        """Centre of each amplitude bin."""
+        return self._inner.amplitudes()
+
+    @property
+    def phases_ui(self) -> NDArray[np.float64]:
+        """Phase of each column in UI."""
+        return self._inner.phases_ui()
+
+    @property
+    def samples(self) -> int:
+        return self._inner.samples
+
+    def bathtub(self) -> dict:
+        """BER against sampling phase by Gaussian extrapolation of each symbol's
+        samples: ``{"phase_ui": array, "ber": array, "thresholds": list}``."""
+        return self._inner.bathtub()

@@ -1,12 +1,16 @@
-//! Bindings of `serdes_dsp::link`: the AWGN link.
+//! Bindings of `serdes_dsp::link`: the AWGN link and the configurable whole link.
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
-use serdes_dsp::link::{AwgnLink, AwgnLinkConfig, Modulation};
+use serdes_dsp::link::{AwgnLink, AwgnLinkConfig, LinkConfig, Modulation};
 
 use crate::errors::{invalid, IntoPyResult};
 
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(simulate_awgn, m)?)?;
+    m.add_function(wrap_pyfunction!(link_default_json, m)?)?;
+    m.add_function(wrap_pyfunction!(link_config_json, m)?)?;
+    m.add_function(wrap_pyfunction!(link_simulate, m)?)?;
+    m.add_function(wrap_pyfunction!(point_seed, m)?)?;
     Ok(())
 }
 
@@ -62,5 +66,75 @@ fn simulate_awgn<'py>(
     d.set_item("ber_low", lo)?;
     d.set_item("ber_high", hi)?;
     d.set_item("burst_histogram", b.burst_histogram())?;
+    Ok(d)
+}
+
+/// The seed of sweep point `index` (the core's `link::point_seed`).
+#[pyfunction]
+fn point_seed(seed: u64, index: u64) -> u64 {
+    serdes_dsp::link::point_seed(seed, index)
+}
+
+/// The built-in default link as JSON.
+#[pyfunction]
+fn link_default_json() -> String {
+    LinkConfig::default().to_json()
+}
+
+/// Parses and validates a link config given as TOML (`fmt = "toml"`) or JSON and
+/// returns it as complete JSON (defaults filled in).
+#[pyfunction]
+fn link_config_json(text: &str, fmt: &str) -> PyResult<String> {
+    let c = match fmt {
+        "toml" => LinkConfig::from_toml(text),
+        "json" => LinkConfig::from_json(text),
+        other => return Err(invalid("fmt", "\"toml\" or \"json\"", other)),
+    }
+    .py()?;
+    Ok(c.to_json())
+}
+
+/// Runs the link of `config_json` for `n_symbols` symbols (or until `target_errors`
+/// pre-FEC bit errors); returns a dict of results (see `serdes_dsp.link.simulate`).
+#[pyfunction]
+#[pyo3(signature = (config_json, n_symbols, seed, target_errors = None))]
+fn link_simulate<'py>(
+    py: Python<'py>,
+    config_json: &str,
+    n_symbols: i64,
+    seed: u64,
+    target_errors: Option<u64>,
+) -> PyResult<Bound<'py, PyDict>> {
+    if n_symbols < 0 {
+        return Err(invalid("n_symbols", "n_symbols >= 0", n_symbols));
+    }
+    let config = LinkConfig::from_json(config_json).py()?;
+    let rule = serdes_dsp::link::StopRule {
+        target_errors,
+        max_symbols: n_symbols as u64,
+    };
+    let r = py
+        .detach(|| serdes_dsp::link::run_point(&config, rule, seed))
+        .py()?;
+    let d = PyDict::new(py);
+    d.set_item("symbols", r.symbols)?;
+    d.set_item("symbol_errors", r.symbol_errors)?;
+    d.set_item("ser", r.ser)?;
+    d.set_item("bits", r.bits)?;
+    d.set_item("errors", r.pre_fec_bit_errors)?;
+    d.set_item("ber", r.pre_fec_ber)?;
+    d.set_item("ber_low", r.pre_fec_ber_interval.0)?;
+    d.set_item("ber_high", r.pre_fec_ber_interval.1)?;
+    d.set_item("burst_histogram", r.burst_histogram)?;
+    d.set_item("codewords", r.codewords)?;
+    d.set_item("corrected_codewords", r.corrected_codewords)?;
+    d.set_item("uncorrectable_codewords", r.uncorrectable_codewords)?;
+    d.set_item("symbol_errors_per_codeword", r.symbol_errors_per_codeword)?;
+    d.set_item("post_fec_bits", r.post_fec_bits)?;
+    d.set_item("post_fec_errors", r.post_fec_bit_errors)?;
+    d.set_item("post_fec_ber", r.post_fec_ber)?;
+    d.set_item("post_fec_ber_extrapolated", r.post_fec_ber_from_histogram)?;
+    d.set_item("ffe_taps", r.ffe_taps)?;
+    d.set_item("feedback_taps", r.feedback_taps)?;
     Ok(d)
 }

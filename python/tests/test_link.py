@@ -1,0 +1,82 @@
+"""The configurable whole link: config handling, the AWGN special case against theory,
+sweeps that do not depend on who runs them (threads, Dask)."""
+
+import numpy as np
+import pytest
+
+from serdes_dsp.analysis import pam4_ber_theory
+from serdes_dsp.link import LinkConfig, ber_sweep, simulate
+
+
+def awgn_only(snr_db: float) -> LinkConfig:
+    return LinkConfig(
+        {
+            "tx": {"fir": []},
+            "channel": {"pulse": [1.0], "cursor": 0, "snr_db": snr_db},
+            "rx": {"ffe_taps": 1, "ffe_cursor": 0, "detector": "slicer"},
+            "fec": {"code": "none"},
+        }
+    )
+
+
+def test_default_config_is_complete_and_round_trips():
+    cfg = LinkConfig.default()
+    assert cfg["fec.code"] == "kp4"
+    assert cfg["baud_hz"] == 53.125e9
+    assert LinkConfig(cfg.to_dict()) == cfg
+    toml = "[channel]\nsnr_db = 17.5\n"
+    assert LinkConfig.from_toml(toml)["channel.snr_db"] == 17.5
+
+
+@pytest.mark.parametrize(
+    "key,value,name",
+    [
+        ("rx.ffe_taps", 0, "rx.ffe_taps"),
+        ("channel.snr_db", float("nan"), "channel.snr_db"),
+        ("fec.interleave", 3, "fec.interleave"),
+        ("tx.prbs_order", 8, "tx.prbs_order"),
+    ],
+)
+def test_bad_values_name_the_key(key, value, name):
+    with pytest.raises(ValueError, match=name.replace(".", r"\.")):
+        LinkConfig.default().replace(key, value)
+
+
+def test_unknown_keys_are_errors():
+    with pytest.raises(ValueError, match="ffe_tapz"):
+        LinkConfig({"rx": {"ffe_tapz": 3}})
+    with pytest.raises(ValueError, match="nonsense"):
+        LinkConfig.default().replace("rx.nonsense", 1)
+
+
+def test_awgn_only_link_matches_theory():
+    snr = 14.0
+    r = simulate(awgn_only(snr), n_symbols=300_000, seed=5)
+    assert r["ber_low"] <= pam4_ber_theory(snr) <= r["ber_high"]
+
+
+def test_default_link_counts_fec():
+    r = simulate(LinkConfig.default().replace("channel.snr_db", 16.0), n_symbols=200_000, seed=2)
+    assert r["codewords"] == sum(r["symbol_errors_per_codeword"])
+    assert r["errors"] > 0 and r["codewords"] > 50
+    # below the KP4 threshold everything is corrected
+    assert r["post_fec_errors"] == 0 or r["uncorrectable_codewords"] > 0
+
+
+def test_sweep_does_not_depend_on_workers():
+    a = ber_sweep(awgn_only(12.0), "channel.snr_db", [10.0, 12.0], target_errors=200, max_symbols=100_000, workers=1, progress=False)
+    b = ber_sweep(awgn_only(12.0), "channel.snr_db", [10.0, 12.0], target_errors=200, max_symbols=100_000, workers=2, progress=False)
+    assert a.equals(b)
+    assert list(a["channel.snr_db"]) == [10.0, 12.0]
+    assert np.all(a["ber"].to_numpy()[:1] > a["ber"].to_numpy()[1:])
+
+
+def test_dask_gives_the_same_table():
+    distributed = pytest.importorskip("dask.distributed")
+    local = ber_sweep(awgn_only(12.0), "channel.snr_db", [11.0, 13.0], target_errors=100, max_symbols=50_000, progress=False)
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None) as cluster:
+        with distributed.Client(cluster) as client:
+            remote = ber_sweep(
+                awgn_only(12.0), "channel.snr_db", [11.0, 13.0], target_errors=100, max_symbols=50_000, executor=client, progress=False
+            )
+    assert local.equals(remote)
