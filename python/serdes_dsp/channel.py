@@ -171,9 +171,11 @@ class Channel:
         """From a scikit-rf ``Network``: S21 of a 2-port, SDD21 of a 4-port.
 
         For a 4-port, ``ports`` names the single-ended pairing: ``"1-3/2-4"`` (ports 1
-        and 3 form the input pair, 2 and 4 the output pair, scikit-rf's ``se2gmm``
-        convention) or ``"1-2/3-4"`` (1 and 2 in, 3 and 4 out). The network is
-        converted with ``se2gmm(p=2)``; DC, if absent, is extrapolated.
+        and 3 form the input pair, 2 and 4 the output pair: lines 1→2 and 3→4, the
+        default of MATLAB's ``s2sdd``) or ``"1-2/3-4"`` (1 and 2 in, 3 and 4 out: lines
+        1→3 and 2→4, scikit-rf's own ``se2gmm`` convention). The network is converted
+        with ``se2gmm(p=2)`` after renumbering to scikit-rf's order; DC, if absent, is
+        extrapolated.
         """
         s = np.asarray(network.s)
         f = np.asarray(network.f, dtype=np.float64)
@@ -182,9 +184,9 @@ class Channel:
             h = s[:, 1, 0]
         elif nports == 4:
             net = network.copy()
-            if ports == "1-2/3-4":
+            if ports == "1-3/2-4":
                 net.renumber([1, 2], [2, 1])
-            elif ports != "1-3/2-4":
+            elif ports != "1-2/3-4":
                 raise SerdesDspError(f"invalid `ports` = {ports!r}: allowed '1-3/2-4' or '1-2/3-4'")
             net.se2gmm(p=2)
             h = np.asarray(net.s)[:, 1, 0]
