@@ -7,6 +7,7 @@ use pyo3::prelude::*;
 
 mod analysis;
 mod channel;
+mod channel_model;
 mod eq;
 mod errors;
 mod fec;
@@ -23,6 +24,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(cpu_backend, m)?)?;
     signal::register(m)?;
     channel::register(m)?;
+    channel_model::register(m)?;
     analysis::register(m)?;
     link::register(m)?;
     fec::register(m)?;

@@ -1,0 +1,69 @@
+//! Throughput of the channel convolution (`channel::conv::Convolver`) in input
+//! samples per second, on blocks of 256 Ki samples:
+//!
+//! - `conv/direct_<backend>/<len>`: the direct kernel of each backend this CPU runs;
+//! - `conv/fft/<len>`: FFT overlap-save;
+//!
+//! for response lengths around the crossover and the two targets of issue 5 (64 taps
+//! direct, 1024 samples FFT). `DIRECT_MAX_LEN` in `dsp/channel/conv/mod.rs` is the
+//! length where `fft` overtakes the fastest `direct_*`.
+
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use serdes_dsp::channel::conv::{Convolver, Method};
+use serdes_dsp::cpu::Backend;
+use std::hint::black_box;
+
+const N: usize = 1 << 18;
+
+fn signal(n: usize, seed: u64) -> Vec<f32> {
+    let mut s = seed | 1;
+    (0..n)
+        .map(|_| {
+            s = s
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            ((s >> 40) as f32 / (1u64 << 24) as f32) * 2.0 - 1.0
+        })
+        .collect()
+}
+
+fn lengths() -> Vec<usize> {
+    match std::env::var("CONV_LENS") {
+        Ok(v) => v.split(',').filter_map(|s| s.trim().parse().ok()).collect(),
+        Err(_) => vec![16, 32, 48, 64, 128, 1024],
+    }
+}
+
+fn conv(c: &mut Criterion) {
+    let x = signal(N, 1);
+    let mut out = vec![0f32; N];
+    let lens = lengths();
+    for backend in Backend::available() {
+        let mut group = c.benchmark_group(format!("conv/direct_{}", backend.name()));
+        group.throughput(Throughput::Elements(N as u64));
+        for &m in lens.iter().filter(|&&m| m <= 256) {
+            let h = signal(m, m as u64);
+            let mut cv = Convolver::with_method(&h, Method::Direct)
+                .unwrap()
+                .with_backend(backend)
+                .unwrap();
+            group.bench_with_input(BenchmarkId::from_parameter(m), &m, |b, _| {
+                b.iter(|| cv.process_into(black_box(&x), &mut out).unwrap())
+            });
+        }
+        group.finish();
+    }
+    let mut group = c.benchmark_group("conv/fft");
+    group.throughput(Throughput::Elements(N as u64));
+    for &m in &lens {
+        let h = signal(m, m as u64);
+        let mut cv = Convolver::with_method(&h, Method::Fft).unwrap();
+        group.bench_with_input(BenchmarkId::from_parameter(m), &m, |b, _| {
+            b.iter(|| cv.process_into(black_box(&x), &mut out).unwrap())
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, conv);
+criterion_main!(benches);

@@ -1,0 +1,418 @@
+//! Streaming convolution of an `f32` waveform with an `f32` response (a channel's
+//! impulse response, a crosstalk path): `y[n] = Σ_k h[k] · x[n − k]`, the input zero
+//! before the first sample, as `numpy.convolve(x, h)[:len(x)]`.
+//!
+//! [`Convolver`] picks one of two methods when it is built:
+//!
+//! - **direct** (`len(h) ≤` [`DIRECT_MAX_LEN`]): a dot product per output, with a
+//!   scalar reference (`scalar.rs`) and AVX2/AVX-512 kernels (`avx2.rs`, `avx512.rs`,
+//!   the shared body in `fma.rs`) chosen by [`Backend`]; bit-exact chunk-invariant;
+//! - **FFT overlap-save** (longer responses, `fft.rs`): real FFTs of a few times the
+//!   response length; chunk-invariant to FFT rounding ([`FFT_TOLERANCE`]).
+//!
+//! The crossover [`DIRECT_MAX_LEN`] was measured with `benches/channel.rs` on an AMD
+//! Zen 3 (AVX2): see the bench's doc for the figures.
+//!
+//! # Tolerances
+//!
+//! Both methods are checked against [`reference_convolution`] (`f64` accumulation):
+//! every output is within `tol · Σ|h| · max|x|` of it, with `tol` =
+//! [`SIMD_TOLERANCE`] for the direct kernels and [`FFT_TOLERANCE`] for the FFT path.
+
+#[cfg(target_arch = "x86_64")]
+mod avx2;
+#[cfg(target_arch = "x86_64")]
+mod avx512;
+mod fft;
+#[cfg(target_arch = "x86_64")]
+mod fma;
+mod scalar;
+
+pub use scalar::reference_convolution;
+
+use crate::cpu::Backend;
+use crate::error::{check_finite, Error, Result};
+
+/// Bound on `|direct − reference| / (Σ|h| · max|x|)` for any output of the direct
+/// kernels (scalar or SIMD): `f32` rounding of a sum of up to [`DIRECT_MAX_LEN`]
+/// products (`len·2^-24` worst case, far less in practice).
+pub const SIMD_TOLERANCE: f32 = 1e-5;
+
+/// Bound on `|fft − reference| / (Σ|h| · max|x|)` for any output of the FFT path
+/// (`f32` FFTs of up to `2^24` points; measured worst case about `1e-7`).
+pub const FFT_TOLERANCE: f32 = 1e-5;
+
+/// The longest response convolved directly by [`Method::Auto`]; longer ones use
+/// the FFT (measured crossover on Zen 3 with AVX2, see `benches/channel.rs`).
+pub const DIRECT_MAX_LEN: usize = 48;
+
+/// The longest response a [`Convolver`] takes (`2^20` samples).
+pub const MAX_LEN: usize = 1 << 20;
+
+/// How a [`Convolver`] computes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Method {
+    /// Direct for responses of up to [`DIRECT_MAX_LEN`] samples, else FFT.
+    Auto,
+    /// A dot product per output (SIMD where the CPU has it).
+    Direct,
+    /// FFT overlap-save.
+    Fft,
+}
+
+#[derive(Debug, Clone)]
+enum Engine {
+    Direct {
+        /// The response reversed, the order the kernels read.
+        rev: Vec<f32>,
+        /// The last `m − 1` inputs, oldest first.
+        hist: Vec<f32>,
+        scratch: Vec<f32>,
+    },
+    Fft(Box<fft::FftConv>),
+}
+
+/// A streaming convolution with a fixed response, state kept across calls.
+///
+/// ```
+/// use serdes_dsp::channel::conv::{Convolver, Method};
+/// let h = [0.5, 0.25, 0.125];
+/// for method in [Method::Direct, Method::Fft] {
+///     let mut c = Convolver::with_method(&h, method).unwrap();
+///     let y1 = c.process(&[1.0, 0.0]).unwrap();
+///     let y2 = c.process(&[0.0, 2.0]).unwrap(); // the state carries over
+///     let y: Vec<f32> = [y1, y2].concat();
+///     let want = [0.5, 0.25, 0.125, 1.0];
+///     assert!(y.iter().zip(want).all(|(a, b)| (a - b).abs() < 1e-6));
+/// }
+/// ```
+#[derive(Debug, Clone)]
+pub struct Convolver {
+    response: Vec<f32>,
+    backend: Backend,
+    engine: Engine,
+}
+
+impl Convolver {
+    /// A convolver with `response` (1 to [`MAX_LEN`] finite samples), the method
+    /// chosen by length ([`Method::Auto`]), on the fastest backend of this CPU.
+    pub fn new(response: &[f32]) -> Result<Convolver> {
+        Convolver::with_method(response, Method::Auto)
+    }
+
+    /// A convolver with `response` computed by `method`.
+    pub fn with_method(response: &[f32], method: Method) -> Result<Convolver> {
+        if response.is_empty() || response.len() > MAX_LEN {
+            return Err(Error::invalid(
+                "response",
+                format!("1..={MAX_LEN} samples"),
+                format!("{} samples", response.len()),
+            ));
+        }
+        check_finite("response", response)?;
+        let m = response.len();
+        let direct = match method {
+            Method::Auto => m <= DIRECT_MAX_LEN,
+            Method::Direct => true,
+            Method::Fft => false,
+        };
+        let engine = if direct {
+            Engine::Direct {
+                rev: response.iter().rev().copied().collect(),
+                hist: vec![0.0; m - 1],
+                scratch: Vec::new(),
+            }
+        } else {
+            Engine::Fft(Box::new(fft::FftConv::new(response, fft::fft_len(m))))
+        };
+        Ok(Convolver {
+            response: response.to_vec(),
+            backend: Backend::detect(),
+            engine,
+        })
+    }
+
+    /// The same convolver with the direct kernels of `backend`; errors if this CPU
+    /// cannot run it. (The FFT path uses RustFFT's own run-time detection.)
+    pub fn with_backend(mut self, backend: Backend) -> Result<Convolver> {
+        self.backend = backend.require()?;
+        Ok(self)
+    }
+
+    /// The backend of the direct kernels.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// The method in use: [`Method::Direct`] or [`Method::Fft`].
+    pub fn method(&self) -> Method {
+        match self.engine {
+            Engine::Direct { .. } => Method::Direct,
+            Engine::Fft(_) => Method::Fft,
+        }
+    }
+
+    /// The FFT length and the outputs per FFT block, for the FFT method.
+    pub fn fft_block(&self) -> Option<(usize, usize)> {
+        match &self.engine {
+            Engine::Direct { .. } => None,
+            Engine::Fft(f) => Some((f.fft_len(), f.block_len())),
+        }
+    }
+
+    /// The response, `h[0]` first.
+    pub fn response(&self) -> &[f32] {
+        &self.response
+    }
+
+    /// Back to the start of a stream: zero history.
+    pub fn reset(&mut self) {
+        match &mut self.engine {
+            Engine::Direct { hist, .. } => hist.fill(0.0),
+            Engine::Fft(f) => f.reset(),
+        }
+    }
+
+    /// Convolves the next chunk `x` into `out` (`out.len() == x.len()`).
+    ///
+    /// Errors (leaving the state untouched) on a wrong `out` length or a NaN or
+    /// infinite sample in `x`.
+    pub fn process_into(&mut self, x: &[f32], out: &mut [f32]) -> Result<()> {
+        if out.len() != x.len() {
+            return Err(Error::LengthMismatch {
+                name: "out",
+                expected: x.len(),
+                actual: out.len(),
+            });
+        }
+        check_finite("x", x)?;
+        let backend = self.backend;
+        match &mut self.engine {
+            Engine::Direct { rev, hist, scratch } => {
+                let h = hist.len();
+                if x.len() >= h {
+                    // The first h outputs need the history; the rest read `x` directly.
+                    scratch.clear();
+                    scratch.extend_from_slice(hist);
+                    scratch.extend_from_slice(&x[..h]);
+                    let (edge, rest) = out.split_at_mut(h);
+                    correlate(backend, rev, scratch, edge);
+                    correlate(backend, rev, x, rest);
+                    hist.copy_from_slice(&x[x.len() - h..]);
+                } else {
+                    scratch.clear();
+                    scratch.extend_from_slice(hist);
+                    scratch.extend_from_slice(x);
+                    correlate(backend, rev, scratch, out);
+                    let len = scratch.len();
+                    hist.copy_from_slice(&scratch[len - h..]);
+                }
+            }
+            Engine::Fft(f) => f.process(x, out),
+        }
+        Ok(())
+    }
+
+    /// Allocating form of [`Convolver::process_into`].
+    pub fn process(&mut self, x: &[f32]) -> Result<Vec<f32>> {
+        let mut out = vec![0.0; x.len()];
+        self.process_into(x, &mut out)?;
+        Ok(out)
+    }
+}
+
+/// Runs the direct kernel of `backend`: `out[i] = Σ_j rev[j]·x[i + j]`.
+fn correlate(backend: Backend, rev: &[f32], x: &[f32], out: &mut [f32]) {
+    debug_assert!(out.is_empty() || x.len() >= out.len() + rev.len() - 1);
+    match backend {
+        Backend::Scalar => scalar::correlate(rev, x, out),
+        // SAFETY: a stored Avx2/Avx512 backend passed `Backend::require` or was chosen
+        // by `Backend::detect`, so the CPU has the features the shims enable.
+        #[cfg(target_arch = "x86_64")]
+        Backend::Avx2 => unsafe { avx2::correlate(rev, x, out) },
+        #[cfg(target_arch = "x86_64")]
+        Backend::Avx512 => unsafe { avx512::correlate(rev, x, out) },
+        #[cfg(not(target_arch = "x86_64"))]
+        _ => scalar::correlate(rev, x, out),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn lcg(seed: u64, n: usize) -> Vec<f32> {
+        let mut s = seed.wrapping_mul(0x9E3779B97F4A7C15) | 1;
+        (0..n)
+            .map(|_| {
+                s = s
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                ((s >> 40) as f32 / (1u64 << 24) as f32) * 2.0 - 1.0
+            })
+            .collect()
+    }
+
+    fn check_close(got: &[f32], want: &[f32], h: &[f32], x: &[f32], tol: f32, what: &str) {
+        let scale =
+            h.iter().map(|v| v.abs()).sum::<f32>() * x.iter().fold(0.0f32, |a, v| a.max(v.abs()));
+        assert_eq!(got.len(), want.len());
+        for (i, (g, w)) in got.iter().zip(want).enumerate() {
+            assert!(
+                (g - w).abs() <= tol * scale,
+                "{what}: y[{i}] = {g} vs {w} (scale {scale})"
+            );
+        }
+    }
+
+    #[test]
+    fn every_method_and_backend_matches_the_reference() {
+        for m in [1, 2, 7, 31, 48, 64, 200, 1024] {
+            let h = lcg(m as u64, m);
+            let x = lcg(1000 + m as u64, 5000);
+            let want = reference_convolution(&h, &x);
+            for b in Backend::available() {
+                let mut c = Convolver::with_method(&h, Method::Direct)
+                    .unwrap()
+                    .with_backend(b)
+                    .unwrap();
+                check_close(
+                    &c.process(&x).unwrap(),
+                    &want,
+                    &h,
+                    &x,
+                    SIMD_TOLERANCE,
+                    &format!("direct {b:?} m={m}"),
+                );
+            }
+            let mut c = Convolver::with_method(&h, Method::Fft).unwrap();
+            check_close(
+                &c.process(&x).unwrap(),
+                &want,
+                &h,
+                &x,
+                FFT_TOLERANCE,
+                &format!("fft m={m}"),
+            );
+        }
+    }
+
+    #[test]
+    fn direct_and_fft_agree_within_1e_5_relative() {
+        for m in [16, 100, 1024] {
+            let h = lcg(7 * m as u64, m);
+            let x = lcg(3, 20_000);
+            let d = Convolver::with_method(&h, Method::Direct)
+                .unwrap()
+                .process(&x)
+                .unwrap();
+            let f = Convolver::with_method(&h, Method::Fft)
+                .unwrap()
+                .process(&x)
+                .unwrap();
+            let peak = d.iter().fold(0.0f32, |a, v| a.max(v.abs()));
+            for (a, b) in d.iter().zip(&f) {
+                assert!((a - b).abs() <= 1e-5 * peak, "m={m}: {a} vs {b}");
+            }
+        }
+    }
+
+    #[test]
+    fn simd_equals_scalar_within_tolerance() {
+        for m in [1, 3, 8, 17, 48, 63] {
+            let h = lcg(50 + m as u64, m);
+            let x = lcg(51, 1234);
+            let want = Convolver::with_method(&h, Method::Direct)
+                .unwrap()
+                .with_backend(Backend::Scalar)
+                .unwrap()
+                .process(&x)
+                .unwrap();
+            for b in Backend::available() {
+                if b == Backend::Scalar {
+                    continue;
+                }
+                let got = Convolver::with_method(&h, Method::Direct)
+                    .unwrap()
+                    .with_backend(b)
+                    .unwrap()
+                    .process(&x)
+                    .unwrap();
+                check_close(&got, &want, &h, &x, SIMD_TOLERANCE, &format!("{b:?} m={m}"));
+            }
+        }
+        if !Backend::Avx512.is_available() {
+            eprintln!("skipped AVX-512: this CPU lacks it");
+        }
+    }
+
+    #[test]
+    fn auto_picks_by_length() {
+        assert_eq!(
+            Convolver::new(&[1.0; DIRECT_MAX_LEN]).unwrap().method(),
+            Method::Direct
+        );
+        assert_eq!(
+            Convolver::new(&[1.0; DIRECT_MAX_LEN + 1]).unwrap().method(),
+            Method::Fft
+        );
+    }
+
+    #[test]
+    fn bad_arguments_are_errors() {
+        let e = Convolver::new(&[]).unwrap_err().to_string();
+        assert!(e.contains("`response`") && e.contains("1..="), "{e}");
+        let e = Convolver::new(&[1.0, f32::NAN]).unwrap_err().to_string();
+        assert!(e.contains("`response`") && e.contains("index 1"), "{e}");
+        for method in [Method::Direct, Method::Fft] {
+            let mut c = Convolver::with_method(&[1.0, 0.5], method).unwrap();
+            let e = c.process(&[0.0, f32::INFINITY]).unwrap_err().to_string();
+            assert!(e.contains("`x`"), "{e}");
+            assert!(c.process_into(&[0.0; 3], &mut [0.0; 2]).is_err());
+        }
+    }
+
+    fn chunked(c: &mut Convolver, x: &[f32], cuts: &[usize]) -> Vec<f32> {
+        let mut cuts: Vec<usize> = cuts.iter().map(|&k| k % (x.len() + 1)).collect();
+        cuts.sort_unstable();
+        let mut out = Vec::new();
+        let mut start = 0;
+        for &k in cuts.iter().chain(std::iter::once(&x.len())) {
+            out.extend(c.process(&x[start..k]).unwrap());
+            start = k;
+        }
+        out
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+        #[test]
+        fn direct_is_chunk_invariant_bit_for_bit(m in 1usize..80, seed in 0u64..1000, cuts in proptest::collection::vec(0usize..3000, 0..8)) {
+            let h = lcg(seed, m);
+            let x = lcg(seed + 1, 2500);
+            for b in Backend::available() {
+                let whole = Convolver::with_method(&h, Method::Direct).unwrap().with_backend(b).unwrap().process(&x).unwrap();
+                let mut c = Convolver::with_method(&h, Method::Direct).unwrap().with_backend(b).unwrap();
+                prop_assert_eq!(&chunked(&mut c, &x, &cuts), &whole);
+            }
+        }
+
+        #[test]
+        fn fft_is_chunk_invariant(m in 1usize..300, seed in 0u64..1000, cuts in proptest::collection::vec(0usize..6000, 0..8)) {
+            let h = lcg(seed, m);
+            let x = lcg(seed + 1, 5000);
+            let whole = Convolver::with_method(&h, Method::Fft).unwrap().process(&x).unwrap();
+            let mut c = Convolver::with_method(&h, Method::Fft).unwrap();
+            let got = chunked(&mut c, &x, &cuts);
+            let scale = h.iter().map(|v| v.abs()).sum::<f32>();
+            for (g, w) in got.iter().zip(&whole) {
+                prop_assert!((g - w).abs() <= FFT_TOLERANCE * scale, "{} vs {}", g, w);
+            }
+            // After a reset the stream starts again.
+            c.reset();
+            let again = c.process(&x).unwrap();
+            prop_assert_eq!(&again, &whole);
+        }
+    }
+}
