@@ -12,6 +12,7 @@ mod errors;
 mod fec;
 mod link;
 mod signal;
+mod touchstone;
 
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -27,6 +28,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     link::register(m)?;
     fec::register(m)?;
     eq::register(m)?;
+    touchstone::register(m)?;
     Ok(())
 }
 
