@@ -10,15 +10,16 @@ read; only S parameters are supported. A malformed file raises
 
 Mixed mode: a single-ended 4-port is seen as two differential pairs. ``ordering``:
 
-- ``"odd_even"`` (scikit-rf's ``se2gmm(p=2)`` convention): ports 1 (+) and 3 (−) form
-  the pair at side 1, ports 2 (+) and 4 (−) at side 2 — the lines run 1→2 and 3→4.
-- ``"adjacent"``: ports 1 (+) and 2 (−) at side 1, 3 (+) and 4 (−) at side 2 — the
-  lines run 1→3 and 2→4.
+- ``"adjacent"`` (the default; scikit-rf's ``se2gmm(p=2)`` convention): ports 1 (+)
+  and 2 (−) form the pair at side 1, ports 3 (+) and 4 (−) at side 2 — the lines run
+  1→3 and 2→4.
+- ``"odd_even"``: ports 1 (+) and 3 (−) at side 1, ports 2 (+) and 4 (−) at side 2 —
+  the lines run 1→2 and 3→4.
 
 Example::
 
     net = read_touchstone("channel.s4p")
-    f, sdd21 = net.sdd21(ordering="odd_even")
+    f, sdd21 = net.sdd21(ordering="adjacent")
     loss = net.insertion_loss_db(26.5625e9)   # at the Nyquist of 106.25 Gb/s PAM4
 """
 
@@ -68,7 +69,7 @@ class Network:
                 raise ValueError(f"invalid `{name}` = {p}: allowed a port number in 1..={n}")
         return self.s[:, i - 1, j - 1]
 
-    def mixed_mode(self, ordering: str = "odd_even") -> dict[str, NDArray[np.complex128]]:
+    def mixed_mode(self, ordering: str = "adjacent") -> dict[str, NDArray[np.complex128]]:
         """The mixed-mode blocks ``{"sdd", "sdc", "scd", "scc"}``, each ``(nfreq, P, P)``.
 
         Needs an even port count and the same ``z0`` on every port.
@@ -84,22 +85,22 @@ class Network:
                 "(a 4-port for one differential channel)"
             )
 
-    def sdd21(self, ordering: str = "odd_even") -> tuple[NDArray[np.float64], NDArray[np.complex128]]:
+    def sdd21(self, ordering: str = "adjacent") -> tuple[NDArray[np.float64], NDArray[np.complex128]]:
         """``(freqs_hz, SDD21)``: the differential insertion response, pair 1 → pair 2."""
         self._two_pairs()
         return self.freqs_hz, self.mixed_mode(ordering)["sdd"][:, 1, 0]
 
-    def sdd11(self, ordering: str = "odd_even") -> tuple[NDArray[np.float64], NDArray[np.complex128]]:
+    def sdd11(self, ordering: str = "adjacent") -> tuple[NDArray[np.float64], NDArray[np.complex128]]:
         """``(freqs_hz, SDD11)``: the differential reflection at pair 1."""
         self._two_pairs()
         return self.freqs_hz, self.mixed_mode(ordering)["sdd"][:, 0, 0]
 
-    def scd21(self, ordering: str = "odd_even") -> tuple[NDArray[np.float64], NDArray[np.complex128]]:
+    def scd21(self, ordering: str = "adjacent") -> tuple[NDArray[np.float64], NDArray[np.complex128]]:
         """``(freqs_hz, SCD21)``: differential-to-common-mode conversion, pair 1 → pair 2."""
         self._two_pairs()
         return self.freqs_hz, self.mixed_mode(ordering)["scd"][:, 1, 0]
 
-    def insertion_loss_db(self, f_hz: float, ordering: str = "odd_even") -> float:
+    def insertion_loss_db(self, f_hz: float, ordering: str = "adjacent") -> float:
         """Insertion loss in dB (positive) at ``f_hz``, linearly interpolated in dB.
 
         From S21 for a two-port, from SDD21 for a 4-port (with ``ordering``). ``f_hz``
@@ -128,7 +129,7 @@ def parse_touchstone(text: str, nports: Optional[int] = None) -> Network:
 
 
 def mixed_mode(
-    freqs_hz: NDArray[np.float64], s: NDArray[np.complex128], ordering: str = "odd_even"
+    freqs_hz: NDArray[np.float64], s: NDArray[np.complex128], ordering: str = "adjacent"
 ) -> dict[str, NDArray[np.complex128]]:
     """Mixed-mode blocks of single-ended S parameters ``s`` (``(nfreq, 2P, 2P)``).
 

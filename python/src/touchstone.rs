@@ -67,7 +67,7 @@ fn touchstone_parse<'py>(
 
 /// Mixed-mode blocks `{"sdd", "sdc", "scd", "scc"}`, each `(nfreq, P, P)`.
 #[pyfunction]
-#[pyo3(signature = (freqs_hz, s, ordering = "odd_even"))]
+#[pyo3(signature = (freqs_hz, s, ordering = "adjacent"))]
 fn mixed_mode<'py>(
     py: Python<'py>,
     freqs_hz: PyReadonlyArray1<'py, f64>,

@@ -15,14 +15,15 @@ use crate::error::{Error, Result};
 /// Which single-ended ports form each differential pair (ports numbered from 1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PortOrdering {
-    /// scikit-rf's `se2gmm` convention: for 2P ports, pair k (1-based) is port k (+)
-    /// and port k+P (−). For a 4-port: ports 1 (+) and 3 (−) are the pair at side 1,
-    /// ports 2 (+) and 4 (−) the pair at side 2 — the odd ports are the positive
-    /// legs, the even ports the negative legs, i.e. input 1→2 and 3→4 are the two lines.
+    /// Odd ports at side 1: for 2P ports, pair k (1-based) is port k (+) and port k+P
+    /// (−). For a 4-port: ports 1 (+) and 3 (−) are the pair at side 1, ports 2 (+)
+    /// and 4 (−) the pair at side 2, so the two lines run 1→2 and 3→4 (the layout of
+    /// many VNA exports where S21 is a through).
     OddEven,
-    /// Adjacent ports pair up: pair k is port 2k−1 (+) and port 2k (−). For a 4-port:
-    /// ports 1 (+) and 2 (−) are the pair at side 1, ports 3 (+) and 4 (−) at side 2
-    /// (lines 1→3 and 2→4).
+    /// Adjacent ports pair up — scikit-rf's `Network.se2gmm(p)` convention (checked
+    /// against scikit-rf 2.2 in the Python tests): pair k is port 2k−1 (+) and port 2k
+    /// (−). For a 4-port: ports 1 (+) and 2 (−) are the pair at side 1, ports 3 (+)
+    /// and 4 (−) at side 2, so the lines run 1→3 and 2→4.
     Adjacent,
 }
 
