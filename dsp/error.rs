@@ -55,6 +55,22 @@ pub enum Error {
         /// The backend asked for (`avx2`, `avx512`).
         backend: &'static str,
     },
+    /// A text input (a Touchstone file) is malformed at a given line.
+    Parse {
+        /// Where the text came from: the file name, or `<text>` for a string.
+        source: String,
+        /// The 1-based line number of the fault.
+        line: usize,
+        /// What is wrong and what was expected.
+        message: String,
+    },
+    /// A file could not be read (missing, unreadable).
+    Io {
+        /// The file's path as given.
+        path: String,
+        /// The operating system's reason.
+        message: String,
+    },
 }
 
 impl Error {
@@ -108,6 +124,16 @@ impl fmt::Display for Error {
             }
             Error::MissingCpuFeature { backend } => {
                 write!(f, "this CPU cannot run the `{backend}` backend")
+            }
+            Error::Parse {
+                source,
+                line,
+                message,
+            } => {
+                write!(f, "{source}, line {line}: {message}")
+            }
+            Error::Io { path, message } => {
+                write!(f, "cannot read `{path}`: {message}")
             }
         }
     }
@@ -164,5 +190,16 @@ mod tests {
             .contains("index 1"));
         assert!(check_max_u8("s", &[0, 3, 9], 3).is_err());
         assert!(check_max_u8("s", &[0, 3, 2], 3).is_ok());
+        let e = Error::Parse {
+            source: "a.s2p".into(),
+            line: 7,
+            message: "`x` is not a number".into(),
+        };
+        assert_eq!(e.to_string(), "a.s2p, line 7: `x` is not a number");
+        let e = Error::Io {
+            path: "missing.s4p".into(),
+            message: "No such file".into(),
+        };
+        assert_eq!(e.to_string(), "cannot read `missing.s4p`: No such file");
     }
 }

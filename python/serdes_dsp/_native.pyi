@@ -1,6 +1,7 @@
 """Type stubs of the native module (thin bindings; see the Python wrappers for docs)."""
 
-from typing import Optional
+import os
+from typing import Any, Optional
 
 import numpy as np
 from numpy.typing import NDArray
@@ -232,3 +233,15 @@ class _Mlse:
     def finish(self) -> NDArray[np.uint8]: ...
     def estimate_channel(self, x: NDArray[np.float32], symbols: NDArray[np.uint8]) -> NDArray[np.float32]: ...
     def reset(self) -> None: ...
+
+# touchstone
+def touchstone_read(
+    path: str | os.PathLike[str],
+) -> tuple[NDArray[np.float64], NDArray[np.complex128], NDArray[np.float64]]: ...
+def touchstone_parse(
+    text: str, nports: Optional[int] = None
+) -> tuple[NDArray[np.float64], NDArray[np.complex128], NDArray[np.float64]]: ...
+def mixed_mode(
+    freqs_hz: NDArray[np.float64], s: NDArray[np.complex128], ordering: str = "adjacent"
+) -> dict[str, NDArray[Any]]: ...
+def insertion_loss_db(freqs_hz: NDArray[np.float64], h: NDArray[np.complex128], f_hz: float) -> float: ...

@@ -13,6 +13,7 @@ mod errors;
 mod fec;
 mod link;
 mod signal;
+mod touchstone;
 
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -29,6 +30,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     link::register(m)?;
     fec::register(m)?;
     eq::register(m)?;
+    touchstone::register(m)?;
     Ok(())
 }
 
