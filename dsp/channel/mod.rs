@@ -2,7 +2,11 @@
 //! responses, Touchstone import, loss models, jitter and convolution).
 //!
 //! - [`noise`]: seeded Gaussian noise and the AWGN block, with SIMD kernels.
+//! - [`jitter`]: RJ, SJ, DCD and BUJ applied to oversampled waveforms by resampling.
+//! - [`tie`]: time-interval error of a waveform and the jitter fitted to it.
 
 pub mod noise;
 
 pub use noise::{Awgn, Gaussian};
+pub mod jitter;
+pub mod tie;
