@@ -147,7 +147,11 @@ fn positive(name: &'static str, v: f64, unit: &str) -> Result<()> {
     if v.is_finite() && v > 0.0 {
         Ok(())
     } else {
-        Err(Error::invalid(name, format!("a finite number of {unit} > 0"), v))
+        Err(Error::invalid(
+            name,
+            format!("a finite number of {unit} > 0"),
+            v,
+        ))
     }
 }
 
@@ -171,7 +175,11 @@ impl OpticalLink {
         let p_avg_w = match cfg.power {
             OpticalPower::AverageDbm(d) => {
                 if !(d.is_finite() && d <= 60.0) {
-                    return Err(Error::invalid("power_dbm", "a finite number of dBm <= 60", d));
+                    return Err(Error::invalid(
+                        "power_dbm",
+                        "a finite number of dBm <= 60",
+                        d,
+                    ));
                 }
                 1e-3 * 10f64.powf(d / 10.0)
             }
@@ -186,7 +194,11 @@ impl OpticalLink {
             None => 0.0,
             Some(r) => {
                 if !(r.is_finite() && r <= 0.0) {
-                    return Err(Error::invalid("rin_db_hz", "a finite number of dB/Hz <= 0", r));
+                    return Err(Error::invalid(
+                        "rin_db_hz",
+                        "a finite number of dB/Hz <= 0",
+                        r,
+                    ));
                 }
                 10f64.powf(r / 10.0)
             }
@@ -198,7 +210,10 @@ impl OpticalLink {
                 if !(f.is_finite() && f > 0.0 && f < fs / 2.0) {
                     return Err(Error::invalid(
                         "bandwidth_hz",
-                        format!("a number of Hz in (0, {}) (below half the sample rate)", fs / 2.0),
+                        format!(
+                            "a number of Hz in (0, {}) (below half the sample rate)",
+                            fs / 2.0
+                        ),
                         f,
                     ));
                 }
