@@ -10,6 +10,7 @@ mod channel;
 mod eq;
 mod errors;
 mod fec;
+mod jitter;
 mod link;
 mod signal;
 
@@ -27,6 +28,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     link::register(m)?;
     fec::register(m)?;
     eq::register(m)?;
+    jitter::register(m)?;
     Ok(())
 }
 
