@@ -589,8 +589,6 @@ impl Jitter {
             let e = k * s + off;
             e as f64 + src.next(k, slope(e)) * sf
         };
-        self.idx.clear();
-        self.frac.clear();
         let max_idx = buf.len() as i64 - 4;
         let (mut k, mut o0, mut o1) = match self.edge {
             Some(e) => e,
@@ -602,21 +600,30 @@ impl Jitter {
                 (k0, o0, node(k0 + 1))
             }
         };
-        for j in 0..n as i64 {
-            let m = self.consumed as i64 + j - lat;
-            let mf = m as f64;
-            while mf >= o1 {
-                k += 1;
-                o0 = o1;
-                o1 = node(k + 1);
+        self.idx.resize(n, 0);
+        self.frac.resize(n, 0.0);
+        let m0 = self.consumed as i64 - lat;
+        // Per edge interval: its input time e_k and the warp's slope S/(o_{k+1} − o_k).
+        let mut e = (k * s + off) as f64;
+        let mut rate = sf / (o1 - o0);
+        for (j, (ij, fj)) in self.idx.iter_mut().zip(self.frac.iter_mut()).enumerate() {
+            let mf = (m0 + j as i64) as f64;
+            if mf >= o1 {
+                while mf >= o1 {
+                    k += 1;
+                    o0 = o1;
+                    o1 = node(k + 1);
+                }
+                e = (k * s + off) as f64;
+                rate = sf / (o1 - o0);
             }
             // The warp through the nodes (o_k, e_k): p(o_k) = e_k exactly.
-            let e = (k * s + off) as f64;
-            let p = e + (mf - o0) * sf / (o1 - o0);
-            let fl = p.floor();
-            let i = (fl as i64 - 1 - base).clamp(0, max_idx);
-            self.idx.push(i as u32);
-            self.frac.push((p - fl) as f32);
+            let p = e + (mf - o0) * rate;
+            // floor without a libm call (no SSE4.1 `roundsd` in the base target).
+            let t = p as i64;
+            let fl = if (t as f64) > p { t - 1 } else { t };
+            *ij = (fl - 1 - base).clamp(0, max_idx) as u32;
+            *fj = (p - fl as f64) as f32;
         }
         self.edge = Some((k, o0, o1));
     }
