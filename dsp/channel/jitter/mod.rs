@@ -16,7 +16,7 @@
 //!
 //! `d_k = RJ_k + SJ_k + DCD_k + BUJ_k` with
 //! - `RJ_k = rj_rms_ui · g_k`, `g_k` the seeded N(0, 1) stream of
-//!   [`Gaussian`](crate::channel::Gaussian) (scalar backend, so that the
+//!   [`Gaussian`] (scalar backend, so that the
 //!   displacements are the same bits on every CPU; `|g_k| ≤ 6.66`);
 //! - `SJ_k = sj_amplitude_ui · sin(2π · sj_frequency_hz / baud_hz · k + sj_phase_rad)`;
 //! - `DCD_k = ±dcd_ui / 2`: `+` on even `k` and `−` on odd `k` ([`DcdMode::EvenOdd`]),
