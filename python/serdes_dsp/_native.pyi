@@ -68,6 +68,75 @@ class _Crosstalk:
     def crosstalk(self, n: int) -> NDArray[np.float32]: ...
     def reset(self) -> None: ...
 
+# channel: jitter, TIE, optical (serdes_dsp.jitter)
+class _Jitter:
+    def __init__(
+        self,
+        samples_per_ui: int,
+        baud_hz: float,
+        seed: int,
+        rj_rms_ui: float,
+        sj_amplitude_ui: float,
+        sj_frequency_hz: float,
+        sj_phase_rad: float,
+        dcd_ui: float,
+        dcd_mode: str,
+        buj_peak_ui: float,
+        buj: str,
+        edge_offset: int,
+        backend: str,
+    ) -> None: ...
+    @property
+    def delay(self) -> int: ...
+    @property
+    def max_displacement_ui(self) -> float: ...
+    @property
+    def backend(self) -> str: ...
+    def process(self, x: NDArray[np.float32]) -> NDArray[np.float32]: ...
+    def reset(self) -> None: ...
+
+class _OpticalLink:
+    def __init__(
+        self,
+        sample_rate_hz: float,
+        extinction_ratio_db: float,
+        average_power_dbm: Optional[float],
+        oma_dbm: Optional[float],
+        rin_db_hz: Optional[float],
+        bandwidth_hz: Optional[float],
+        bandwidth_order: int,
+        responsivity_a_per_w: float,
+        thermal_noise_pa_per_rt_hz: float,
+        shot_noise: bool,
+        tia_gain_ohm: float,
+        seed: int,
+    ) -> None: ...
+    @property
+    def average_power_w(self) -> float: ...
+    @property
+    def p0_w(self) -> float: ...
+    @property
+    def p1_w(self) -> float: ...
+    @property
+    def oma_w(self) -> float: ...
+    @property
+    def noise_bandwidth_hz(self) -> float: ...
+    @property
+    def levels_v(self) -> tuple[float, float]: ...
+    def noise_sigma_a(self, i_a: float) -> float: ...
+    def process(self, x: NDArray[np.float32]) -> NDArray[np.float32]: ...
+    def reset(self) -> None: ...
+
+def tie(
+    waveform: NDArray[np.float32],
+    samples_per_ui: float,
+    thresholds: list[float],
+    symmetry_tolerance: Optional[float],
+    sj_frequency_per_ui: Optional[float],
+) -> tuple[
+    NDArray[np.float64], NDArray[np.int64], NDArray[np.bool_], NDArray[np.float64], NDArray[np.float64], dict
+]: ...
+
 # analysis
 def pam4_ber(snr_db: float) -> float: ...
 def pam4_ser(snr_db: float) -> float: ...

@@ -11,6 +11,7 @@ mod channel_model;
 mod eq;
 mod errors;
 mod fec;
+mod jitter;
 mod link;
 mod signal;
 mod touchstone;
@@ -31,6 +32,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     fec::register(m)?;
     eq::register(m)?;
     touchstone::register(m)?;
+    jitter::register(m)?;
     Ok(())
 }
 
