@@ -1,0 +1,1 @@
+//! Characterisation of a configured CDR.
