@@ -200,7 +200,6 @@ pub struct Cdr {
     base: i64,
     mu: f64,
     n_sym: u64,
-    data: Vec<f32>,
     edges: Vec<f32>,
     levels: Vec<f32>,
     scratch: Vec<f32>,
@@ -272,7 +271,6 @@ impl Cdr {
             base: 0,
             mu: 0.0,
             n_sym: 0,
-            data: vec![0.0; p],
             edges: vec![0.0; p],
             levels: vec![0.0; p],
             scratch: Vec::new(),
@@ -361,12 +359,38 @@ impl Cdr {
     /// Recovers the symbols of the next chunk `x` and appends them to `out`; returns
     /// how many. Errors, state untouched, on a NaN or infinite sample (`waveform`).
     pub fn process_into(&mut self, x: &[f32], out: &mut CdrOutput) -> Result<usize> {
+        match self.interp.backend() {
+            #[cfg(target_arch = "x86_64")]
+            Backend::Avx2 | Backend::Avx512 => {
+                // SAFETY: the backend was checked available when stored; AVX-512
+                // machines have AVX2 and FMA.
+                unsafe { self.process_avx2(x, out) }
+            }
+            _ => self.process_body(x, out),
+        }
+    }
+
+    /// [`Cdr::process_body`] compiled for AVX2, so that the slicer, the detector
+    /// sums and the finite check vectorise eight wide. Same operations, same bits.
+    ///
+    /// # Safety
+    /// The CPU must support AVX2 and FMA: called only with a stored
+    /// [`Backend::Avx2`] or [`Backend::Avx512`], handed out after detection.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2,fma")]
+    unsafe fn process_avx2(&mut self, x: &[f32], out: &mut CdrOutput) -> Result<usize> {
+        self.process_body(x, out)
+    }
+
+    #[inline(always)]
+    fn process_body(&mut self, x: &[f32], out: &mut CdrOutput) -> Result<usize> {
         check_finite_fast("waveform", x)?;
         let before = out.len();
-        let reserve = self.max_output_len(x.len());
-        out.samples.reserve(reserve);
-        out.symbols.reserve(reserve);
-        out.phase_ui.reserve(reserve);
+        let max = before + self.max_output_len(x.len());
+        out.samples.resize(max, 0.0);
+        out.symbols.resize(max, 0);
+        out.phase_ui.resize(max, 0.0);
+        let mut w = before;
         let x0 = self.hist_start + self.hist.len() as i64;
         // Blocks that reach back into the history run on history ++ head of x.
         if self.origin() < x0 {
@@ -376,13 +400,18 @@ impl Cdr {
             let span = self.block * (self.sps + self.sps / 16 + 1) + 2 * self.margin + 8;
             scratch.extend_from_slice(&x[..x.len().min(span)]);
             while self.origin() < x0 && self.fits(scratch.len(), self.hist_start) {
-                self.run_block(&scratch, self.hist_start, out);
+                self.run_block(&scratch, self.hist_start, out, w);
+                w += self.block;
             }
             self.scratch = scratch;
         }
         while self.fits(x.len(), x0) {
-            self.run_block(x, x0, out);
+            self.run_block(x, x0, out, w);
+            w += self.block;
         }
+        out.samples.truncate(w);
+        out.symbols.truncate(w);
+        out.phase_ui.truncate(w);
         // Keep what the next block needs.
         let end = x0 + x.len() as i64;
         let keep = self.origin().clamp(self.hist_start, end);
@@ -394,7 +423,7 @@ impl Cdr {
             self.hist.extend_from_slice(x);
         }
         self.hist_start = keep;
-        Ok(out.len() - before)
+        Ok(w - before)
     }
 
     /// Allocating form of [`Cdr::process_into`].
@@ -432,12 +461,15 @@ impl Cdr {
         hi < len
     }
 
-    fn run_block(&mut self, v: &[f32], v0: i64, out: &mut CdrOutput) {
+    /// One block: writes `p` symbols at `out[w..]` (`out` already sized).
+    #[inline(always)]
+    fn run_block(&mut self, v: &[f32], v0: i64, out: &mut CdrOutput, w: usize) {
         let p = self.block;
         let s = &v[(self.origin() - v0) as usize..];
         let step = self.step();
         let start = self.start();
-        self.interp.grid_unchecked(s, start, step, &mut self.data);
+        let data = &mut out.samples[w..w + p];
+        self.interp.grid_unchecked(s, start, step, data);
         let acquiring = self.acquire.is_some() && !self.lock.locked();
         let edges: &[f32] = if self.needs_edges || acquiring {
             let e0 = ((self.margin as f64 + self.mu) - step as f64 * 0.5) as f32;
@@ -446,36 +478,74 @@ impl Cdr {
         } else {
             &[]
         };
-        let amp = self.cfg.amplitude;
-        let mut sq = 0.0f32;
-        for (&y, l) in self.data.iter().zip(self.levels.iter_mut()) {
-            let (sym, level) = slice(y, amp);
-            out.symbols.push(sym);
-            *l = level;
-            let e = (y - level) * self.inv_amp;
-            sq += e * e;
-        }
-        out.samples.extend_from_slice(&self.data);
-        let mut err = self.det.block_error(&self.data, edges, &self.levels);
+        let data = &out.samples[w..w + p];
+        let sq = slice_block(
+            data,
+            self.cfg.amplitude,
+            self.inv_amp,
+            &mut out.symbols[w..w + p],
+            &mut self.levels,
+        );
+        let mut err = self.det.block_error(data, edges, &self.levels);
         if acquiring {
             if let Some(g) = &mut self.acquire {
-                err = g.block_error(&self.data, edges, &self.levels) * self.acquire_scale;
+                err = g.block_error(data, edges, &self.levels) * self.acquire_scale;
             }
         }
         let f = self.lf.frequency();
         let theta0 = self.phase_ui();
-        for k in 0..p {
-            out.phase_ui.push(theta0 + k as f64 * f);
+        for (k, ph) in out.phase_ui[w..w + p].iter_mut().enumerate() {
+            *ph = theta0 + k as f64 * f;
         }
         self.n_sym += p as u64;
         let dev = self.lf.update(err as f64, p);
         self.lock
             .add(sq as f64, p as u64, self.n_sym, self.lf.frequency());
+        // Positive (a block advances at least 0.7 of its nominal span): truncation
+        // is the floor.
         let next = self.mu + self.sps as f64 * (p as f64 + dev);
-        let fl = next.floor();
-        self.base += fl as i64;
-        self.mu = next - fl;
+        let fl = next as i64;
+        self.base += fl;
+        self.mu = next - fl as f64;
     }
+}
+
+/// Slices a block: symbols into `symbols`, levels into `levels`; returns the sum of
+/// the squared slicer errors over the amplitude (eight partial sums, for SIMD).
+#[inline(always)]
+fn slice_block(
+    data: &[f32],
+    amp: f32,
+    inv_amp: f32,
+    symbols: &mut [u8],
+    levels: &mut [f32],
+) -> f32 {
+    let t = amp * (2.0 / 3.0);
+    let mut acc = [0.0f32; 8];
+    let n8 = data.len() / 8 * 8;
+    for ((y8, s8), l8) in data[..n8]
+        .chunks_exact(8)
+        .zip(symbols[..n8].chunks_exact_mut(8))
+        .zip(levels[..n8].chunks_exact_mut(8))
+    {
+        for j in 0..8 {
+            let y = y8[j];
+            let sf = (y >= -t) as u32 as f32 + (y >= 0.0) as u32 as f32 + (y >= t) as u32 as f32;
+            let level = amp * (2.0 * sf - 3.0) * (1.0 / 3.0);
+            s8[j] = sf as u8;
+            l8[j] = level;
+            let e = (y - level) * inv_amp;
+            acc[j] += e * e;
+        }
+    }
+    for k in n8..data.len() {
+        let (sym, level) = slice(data[k], amp);
+        symbols[k] = sym;
+        levels[k] = level;
+        let e = (data[k] - level) * inv_amp;
+        acc[0] += e * e;
+    }
+    acc.iter().sum()
 }
 
 #[cfg(test)]

@@ -171,17 +171,38 @@ impl TimingErrorDetector for MuellerMuller {
         false
     }
 
-    #[inline]
+    #[inline(always)]
     fn block_error(&mut self, data: &[f32], _edges: &[f32], levels: &[f32]) -> f32 {
+        let (Some(&last_y), Some(&last_l)) = (data.last(), levels.last()) else {
+            return 0.0;
+        };
         let (mut py, mut pl) = (self.prev_y, self.prev_level);
         let mut sum = 0.0f32;
         match self.form {
             MmForm::Linear => {
-                for (&y, &l) in data.iter().zip(levels) {
-                    sum += (py * l - y * pl) * self.inv_a2;
-                    py = y;
-                    pl = l;
+                // e_k for k ≥ 1 from the block itself, in eight partial sums (SIMD).
+                let mut acc = [0.0f32; 8];
+                let n = data.len() - 1;
+                let n8 = n / 8 * 8;
+                let (y0, y1) = (&data[..n8], &data[1..n8 + 1]);
+                let (l0, l1) = (&levels[..n8], &levels[1..n8 + 1]);
+                for (((a, b), c), d) in y0
+                    .chunks_exact(8)
+                    .zip(y1.chunks_exact(8))
+                    .zip(l0.chunks_exact(8))
+                    .zip(l1.chunks_exact(8))
+                {
+                    for j in 0..8 {
+                        acc[j] += a[j] * d[j] - b[j] * c[j];
+                    }
                 }
+                sum += (py * levels[0] - data[0] * pl) * self.inv_a2;
+                for k in n8 + 1..data.len() {
+                    acc[0] += data[k - 1] * levels[k] - data[k] * levels[k - 1];
+                }
+                sum += acc.iter().sum::<f32>() * self.inv_a2;
+                py = last_y;
+                pl = last_l;
             }
             MmForm::SignSign { .. } => {
                 for (&y, &l) in data.iter().zip(levels) {
@@ -263,7 +284,7 @@ impl TimingErrorDetector for BangBang {
         true
     }
 
-    #[inline]
+    #[inline(always)]
     fn block_error(&mut self, _data: &[f32], edges: &[f32], levels: &[f32]) -> f32 {
         let mut pl = self.prev_level;
         let mut sum = 0.0f32;
@@ -327,7 +348,7 @@ impl TimingErrorDetector for Gardner {
         true
     }
 
-    #[inline]
+    #[inline(always)]
     fn block_error(&mut self, data: &[f32], edges: &[f32], _levels: &[f32]) -> f32 {
         let mut py = self.prev_y;
         let mut sum = 0.0f32;
@@ -403,7 +424,7 @@ impl TimingErrorDetector for Detector {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     fn block_error(&mut self, data: &[f32], edges: &[f32], levels: &[f32]) -> f32 {
         match self {
             Detector::MuellerMuller(d) => d.block_error(data, edges, levels),
