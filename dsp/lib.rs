@@ -3,6 +3,7 @@
 #![forbid(unsafe_op_in_unsafe_fn)]
 
 pub mod analysis;
+pub mod cdr;
 pub mod channel;
 pub mod cpu;
 pub mod eq;

@@ -1,0 +1,717 @@
+//! The CDR block: interpolator + timing-error detector + PI loop, streaming.
+
+use super::interp::{InterpKind, Interpolator};
+use super::loop_filter::{LockDetector, LoopFilter, LoopGains, MAX_FREQUENCY_OFFSET};
+use super::ted::{slice, Detector, Gardner, TimingErrorDetector};
+use crate::cpu::Backend;
+use crate::eq::check_finite_fast;
+use crate::error::{Error, Result};
+
+/// The largest oversampling ratio the [`Cdr`] takes.
+pub const MAX_SAMPLES_PER_UI: usize = 256;
+
+/// The largest loop update interval, symbols.
+pub const MAX_UPDATE_EVERY: usize = 256;
+
+/// Configuration of a [`Cdr`]; [`CdrConfig::new`] gives the defaults, the fields are
+/// public to change before [`Cdr::new`] checks them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CdrConfig {
+    /// Input samples per nominal UI (2..=256).
+    pub samples_per_ui: usize,
+    /// The timing-error detector: `mm`, `mm_ss`, `bang_bang` or `gardner`
+    /// (see [`Detector::from_name`]). Default `mm`.
+    pub detector: String,
+    /// The interpolator. Default cubic.
+    pub interpolator: InterpKind,
+    /// The slicer's outer PAM4 level at the input (levels ±A, ±A/3). Default 1.
+    pub amplitude: f32,
+    /// Nominal symbol rate, Hz (for the bandwidth design). Default 53.125 GBd.
+    pub baud_hz: f64,
+    /// Jitter-transfer −3 dB bandwidth, Hz, used when `gains` is `None`.
+    /// Default `baud_hz / 2500` (21.25 MHz at 53.125 GBd).
+    pub bandwidth_hz: f64,
+    /// Loop damping factor used with `bandwidth_hz`. Default 1.
+    pub damping: f64,
+    /// Loop gains given directly (overrides `bandwidth_hz`/`damping`).
+    pub gains: Option<LoopGains>,
+    /// Detector gain (error per symbol per UI) for the bandwidth design; default
+    /// the detector's [`TimingErrorDetector::nominal_gain`].
+    pub detector_gain: Option<f64>,
+    /// Symbols between loop updates (1..=256; the decimated loop of a parallel
+    /// receiver, and the SIMD batch of the interpolator). Default 16.
+    pub update_every: usize,
+    /// First sampling instant, UI after the first input sample (−0.5..=0.5).
+    pub initial_phase_ui: f64,
+    /// Starting value of the frequency accumulator, ppm.
+    pub initial_ppm: f64,
+    /// Lock detector window, symbols. Default 1024.
+    pub lock_window: u64,
+    /// Lock detector threshold on the rms slicer error over `amplitude`. Default 0.1.
+    pub lock_threshold: f64,
+    /// Lock detector limit on the frequency drift within a window, ppm. Default 20.
+    pub lock_freq_tol_ppm: f64,
+    /// Good (bad) windows in a row to declare (lose) lock. Default 4.
+    pub lock_windows: u32,
+    /// Acquire with Gardner's detector while unlocked when `detector` is
+    /// decision-directed (`mm`, `mm_ss`): a decision-directed detector sees a closed
+    /// eye far from lock and can stall there. Default true.
+    pub acquisition: bool,
+    /// Interpolator kernel. Default the fastest this CPU runs.
+    pub backend: Backend,
+}
+
+impl CdrConfig {
+    /// The defaults (see each field) for `samples_per_ui` samples per UI.
+    pub fn new(samples_per_ui: usize) -> CdrConfig {
+        let baud_hz = 53.125e9;
+        CdrConfig {
+            samples_per_ui,
+            detector: "mm".into(),
+            interpolator: InterpKind::Cubic,
+            amplitude: 1.0,
+            baud_hz,
+            bandwidth_hz: baud_hz / 2500.0,
+            damping: 1.0,
+            gains: None,
+            detector_gain: None,
+            update_every: 16,
+            initial_phase_ui: 0.0,
+            initial_ppm: 0.0,
+            lock_window: 1024,
+            lock_threshold: 0.1,
+            lock_freq_tol_ppm: 100.0,
+            lock_windows: 4,
+            acquisition: true,
+            backend: Backend::detect(),
+        }
+    }
+
+    /// The detector this configuration builds.
+    pub fn build_detector(&self) -> Result<Detector> {
+        Detector::from_name(&self.detector, self.amplitude)
+    }
+
+    /// The detector gain the loop is designed with.
+    pub fn effective_detector_gain(&self) -> Result<f64> {
+        match self.detector_gain {
+            Some(g) if !(g.is_finite() && g > 0.0) => {
+                Err(Error::invalid("detector_gain", "a finite gain > 0", g))
+            }
+            Some(g) => Ok(g),
+            None => Ok(self.build_detector()?.nominal_gain()),
+        }
+    }
+
+    /// The loop gains: `gains`, or designed from `bandwidth_hz` and `damping`.
+    pub fn loop_gains(&self) -> Result<LoopGains> {
+        match self.gains {
+            Some(g) => LoopGains::new(g.kp, g.ki),
+            None => LoopGains::from_bandwidth(
+                self.bandwidth_hz,
+                self.damping,
+                self.baud_hz,
+                self.effective_detector_gain()?,
+            ),
+        }
+    }
+}
+
+/// What a [`Cdr`] produces, one entry per recovered symbol; `process_into` appends.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CdrOutput {
+    /// The waveform at the recovered instants (for an FFE/DFE/slicer).
+    pub samples: Vec<f32>,
+    /// The CDR's own slicer decisions, `0..=3`.
+    pub symbols: Vec<u8>,
+    /// Recovered sampling phase in UI: symbol `n` was sampled at `n + phase_ui[n]`
+    /// nominal UI after the first input sample. Unwrapped: a frequency offset shows
+    /// as a ramp, every whole UI of which is one slip against the nominal clock.
+    pub phase_ui: Vec<f64>,
+}
+
+impl CdrOutput {
+    /// Empty buffers.
+    pub fn new() -> CdrOutput {
+        CdrOutput::default()
+    }
+
+    /// Number of symbols held.
+    pub fn len(&self) -> usize {
+        self.samples.len()
+    }
+
+    /// Whether it holds no symbol.
+    pub fn is_empty(&self) -> bool {
+        self.samples.is_empty()
+    }
+
+    /// Empties the buffers, keeping their capacity.
+    pub fn clear(&mut self) {
+        self.samples.clear();
+        self.symbols.clear();
+        self.phase_ui.clear();
+    }
+}
+
+/// A streaming clock and data recovery block on an oversampled PAM4 waveform.
+///
+/// Per block of `update_every` symbols it interpolates the waveform at the current
+/// instants (and half a UI earlier for edge-based detectors), slices, sums the
+/// detector's errors, and updates the PI loop (see [`crate::cdr::loop_filter`]).
+/// Samples are addressed by an integer index plus a fraction, so a phase drifting
+/// across a UI boundary (a frequency offset) moves the sampling to the next sample
+/// period without a glitch: the number of symbols out per sample in follows the
+/// data rate. Chunk-invariant: any split of the input gives the same output (a
+/// block is computed only once all its samples have arrived).
+///
+/// ```
+/// use serdes_dsp::cdr::{waveform, Cdr, CdrConfig};
+/// let sym = waveform::random_symbols(20_000, 1);
+/// let t = waveform::Timing { delay_ui: 0.3, ppm: 100.0, ..Default::default() };
+/// let x = waveform::pam4_waveform(&sym, 16, |k| t.offset_ui(k), &waveform::RaisedCosine::reference()).unwrap();
+/// let mut cdr = Cdr::new(CdrConfig::new(16)).unwrap();
+/// let out = cdr.process(&x).unwrap();
+/// assert!(cdr.locked());
+/// assert!((cdr.frequency_ppm() - 100.0).abs() < 5.0);
+/// assert_eq!(&out.symbols[15_000..15_100], &sym[15_000..15_100]);
+/// ```
+#[derive(Debug, Clone)]
+pub struct Cdr {
+    cfg: CdrConfig,
+    sps: usize,
+    /// Samples kept before a block's first data position (edge + interpolator support).
+    margin: usize,
+    block: usize,
+    interp: Interpolator,
+    det: Detector,
+    needs_edges: bool,
+    /// Gardner's detector for acquisition, when configured and useful.
+    acquire: Option<Gardner>,
+    /// Scales Gardner's error to the main detector's gain, so the loop keeps its design.
+    acquire_scale: f32,
+    lf: LoopFilter,
+    lock: LockDetector,
+    inv_amp: f32,
+    /// Input samples not yet consumed, absolute indices from `hist_start`.
+    hist: Vec<f32>,
+    hist_start: i64,
+    /// Absolute position of the next symbol: `base + mu` samples.
+    base: i64,
+    mu: f64,
+    n_sym: u64,
+    edges: Vec<f32>,
+    levels: Vec<f32>,
+    scratch: Vec<f32>,
+}
+
+impl Cdr {
+    /// A CDR for `config`; errors name the offending field.
+    pub fn new(config: CdrConfig) -> Result<Cdr> {
+        let c = &config;
+        if !(2..=MAX_SAMPLES_PER_UI).contains(&c.samples_per_ui) {
+            return Err(Error::invalid(
+                "samples_per_ui",
+                format!("2..={MAX_SAMPLES_PER_UI}"),
+                c.samples_per_ui,
+            ));
+        }
+        if !(1..=MAX_UPDATE_EVERY).contains(&c.update_every) {
+            return Err(Error::invalid(
+                "update_every",
+                format!("1..={MAX_UPDATE_EVERY}"),
+                c.update_every,
+            ));
+        }
+        if !(c.initial_phase_ui.is_finite() && c.initial_phase_ui.abs() <= 0.5) {
+            return Err(Error::invalid(
+                "initial_phase_ui",
+                "-0.5 <= initial_phase_ui <= 0.5",
+                c.initial_phase_ui,
+            ));
+        }
+        let det = c.build_detector()?;
+        let gains = c.loop_gains()?;
+        let lf = LoopFilter::new(gains, c.initial_ppm)?;
+        let lock = LockDetector::new(
+            c.lock_window,
+            c.lock_threshold,
+            c.lock_freq_tol_ppm,
+            c.lock_windows,
+        )?;
+        let interp = Interpolator::new(c.interpolator).with_backend(c.backend)?;
+        let sps = c.samples_per_ui;
+        // Edges sit up to (1 + 5 %)/2 UI before the data position; plus the support.
+        let margin = (sps * 5).div_ceil(8) + 2;
+        let p = c.update_every;
+        let needs_edges = det.needs_edges();
+        let acquire = if c.acquisition && matches!(det, Detector::MuellerMuller(_)) {
+            Some(Gardner::new(c.amplitude)?)
+        } else {
+            None
+        };
+        let acquire_scale = match &acquire {
+            Some(g) => (det.nominal_gain() / g.nominal_gain()) as f32,
+            None => 1.0,
+        };
+        let mut cdr = Cdr {
+            acquire,
+            acquire_scale,
+            sps,
+            margin,
+            block: p,
+            interp,
+            needs_edges,
+            lf,
+            lock,
+            inv_amp: 1.0 / c.amplitude,
+            det,
+            hist: Vec::new(),
+            hist_start: 0,
+            base: 0,
+            mu: 0.0,
+            n_sym: 0,
+            edges: vec![0.0; p],
+            levels: vec![0.0; p],
+            scratch: Vec::new(),
+            cfg: config,
+        };
+        cdr.reset();
+        Ok(cdr)
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &CdrConfig {
+        &self.cfg
+    }
+
+    /// The loop gains in use.
+    pub fn gains(&self) -> LoopGains {
+        self.lf.gains()
+    }
+
+    /// The interpolator kernel in use.
+    pub fn backend(&self) -> Backend {
+        self.interp.backend()
+    }
+
+    /// Back to the start of a stream: the loop at its initial phase and frequency,
+    /// no history (zeros before the first sample), unlocked.
+    pub fn reset(&mut self) {
+        let pre = (self.margin + self.sps) as i64;
+        self.hist.clear();
+        self.hist.resize(pre as usize, 0.0);
+        self.hist_start = -pre;
+        let p0 = self.cfg.initial_phase_ui * self.sps as f64;
+        self.base = p0.floor() as i64;
+        self.mu = p0 - p0.floor();
+        self.n_sym = 0;
+        self.det.reset();
+        if let Some(g) = &mut self.acquire {
+            g.reset();
+        }
+        self.lf.reset_to(self.cfg.initial_ppm);
+        self.lock.reset();
+    }
+
+    /// Symbols produced so far.
+    pub fn symbols_out(&self) -> u64 {
+        self.n_sym
+    }
+
+    /// The recovered data-rate offset, ppm (positive: data faster than nominal).
+    pub fn frequency_ppm(&self) -> f64 {
+        self.lf.frequency_ppm()
+    }
+
+    /// The phase of the next symbol's sampling instant, UI (see [`CdrOutput::phase_ui`]).
+    pub fn phase_ui(&self) -> f64 {
+        ((self.base - self.n_sym as i64 * self.sps as i64) as f64 + self.mu) / self.sps as f64
+    }
+
+    /// Net symbols gained (positive) or dropped against the nominal clock: the
+    /// whole UIs the phase has wrapped through.
+    pub fn slips(&self) -> i64 {
+        self.phase_ui().round() as i64
+    }
+
+    /// Whether the lock detector says locked.
+    pub fn locked(&self) -> bool {
+        self.lock.locked()
+    }
+
+    /// The symbol index at which the current lock was acquired (`None` unlocked).
+    pub fn lock_time(&self) -> Option<u64> {
+        self.lock.lock_time()
+    }
+
+    /// How many times lock was lost since the start.
+    pub fn lock_losses(&self) -> u64 {
+        self.lock.losses()
+    }
+
+    /// The largest number of symbols one call on `input_len` samples can produce.
+    pub fn max_output_len(&self, input_len: usize) -> usize {
+        let per_ui = self.sps as f64 * (1.0 - MAX_FREQUENCY_OFFSET) - 0.25 * self.sps as f64;
+        ((self.hist.len() + input_len) as f64 / per_ui).ceil() as usize + self.block
+    }
+
+    /// Recovers the symbols of the next chunk `x` and appends them to `out`; returns
+    /// how many. Errors, state untouched, on a NaN or infinite sample (`waveform`).
+    pub fn process_into(&mut self, x: &[f32], out: &mut CdrOutput) -> Result<usize> {
+        match self.interp.backend() {
+            #[cfg(target_arch = "x86_64")]
+            Backend::Avx2 | Backend::Avx512 => {
+                // SAFETY: the backend was checked available when stored; AVX-512
+                // machines have AVX2 and FMA.
+                unsafe { self.process_avx2(x, out) }
+            }
+            _ => self.process_body(x, out),
+        }
+    }
+
+    /// [`Cdr::process_body`] compiled for AVX2, so that the slicer, the detector
+    /// sums and the finite check vectorise eight wide. Same operations, same bits.
+    ///
+    /// # Safety
+    /// The CPU must support AVX2 and FMA: called only with a stored
+    /// [`Backend::Avx2`] or [`Backend::Avx512`], handed out after detection.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2,fma")]
+    unsafe fn process_avx2(&mut self, x: &[f32], out: &mut CdrOutput) -> Result<usize> {
+        self.process_body(x, out)
+    }
+
+    #[inline(always)]
+    fn process_body(&mut self, x: &[f32], out: &mut CdrOutput) -> Result<usize> {
+        check_finite_fast("waveform", x)?;
+        let before = out.len();
+        let max = before + self.max_output_len(x.len());
+        out.samples.resize(max, 0.0);
+        out.symbols.resize(max, 0);
+        out.phase_ui.resize(max, 0.0);
+        let mut w = before;
+        let x0 = self.hist_start + self.hist.len() as i64;
+        // Blocks that reach back into the history run on history ++ head of x.
+        if self.origin() < x0 {
+            let mut scratch = std::mem::take(&mut self.scratch);
+            scratch.clear();
+            scratch.extend_from_slice(&self.hist);
+            let span = self.block * (self.sps + self.sps / 16 + 1) + 2 * self.margin + 8;
+            scratch.extend_from_slice(&x[..x.len().min(span)]);
+            while self.origin() < x0 && self.fits(scratch.len(), self.hist_start) {
+                self.run_block(&scratch, self.hist_start, out, w);
+                w += self.block;
+            }
+            self.scratch = scratch;
+        }
+        while self.fits(x.len(), x0) {
+            self.run_block(x, x0, out, w);
+            w += self.block;
+        }
+        out.samples.truncate(w);
+        out.symbols.truncate(w);
+        out.phase_ui.truncate(w);
+        // Keep what the next block needs.
+        let end = x0 + x.len() as i64;
+        let keep = self.origin().clamp(self.hist_start, end);
+        if keep >= x0 {
+            self.hist.clear();
+            self.hist.extend_from_slice(&x[(keep - x0) as usize..]);
+        } else {
+            self.hist.drain(..(keep - self.hist_start) as usize);
+            self.hist.extend_from_slice(x);
+        }
+        self.hist_start = keep;
+        Ok(w - before)
+    }
+
+    /// Allocating form of [`Cdr::process_into`].
+    pub fn process(&mut self, x: &[f32]) -> Result<CdrOutput> {
+        let mut out = CdrOutput::new();
+        self.process_into(x, &mut out)?;
+        Ok(out)
+    }
+
+    #[inline]
+    fn origin(&self) -> i64 {
+        self.base - self.margin as i64
+    }
+
+    #[inline]
+    fn step(&self) -> f32 {
+        (self.sps as f64 * (1.0 + self.lf.frequency())) as f32
+    }
+
+    #[inline]
+    fn start(&self) -> f32 {
+        (self.margin as f64 + self.mu) as f32
+    }
+
+    /// Whether the next block's samples all lie in `v` (of length `len`, absolute
+    /// index of `v[0]` = `v0`).
+    #[inline]
+    fn fits(&self, len: usize, v0: i64) -> bool {
+        let origin = self.origin();
+        if origin < v0 {
+            return false;
+        }
+        let last = self.start() + ((self.block - 1) as f32) * self.step();
+        let hi = (origin - v0) as usize + last as usize + self.interp.kind().support_after();
+        hi < len
+    }
+
+    /// One block: writes `p` symbols at `out[w..]` (`out` already sized).
+    #[inline(always)]
+    fn run_block(&mut self, v: &[f32], v0: i64, out: &mut CdrOutput, w: usize) {
+        let p = self.block;
+        let s = &v[(self.origin() - v0) as usize..];
+        let step = self.step();
+        let start = self.start();
+        let data = &mut out.samples[w..w + p];
+        self.interp.grid_unchecked(s, start, step, data);
+        let acquiring = self.acquire.is_some() && !self.lock.locked();
+        let edges: &[f32] = if self.needs_edges || acquiring {
+            let e0 = ((self.margin as f64 + self.mu) - step as f64 * 0.5) as f32;
+            self.interp.grid_unchecked(s, e0, step, &mut self.edges);
+            &self.edges
+        } else {
+            &[]
+        };
+        let data = &out.samples[w..w + p];
+        let sq = slice_block(
+            data,
+            self.cfg.amplitude,
+            self.inv_amp,
+            &mut out.symbols[w..w + p],
+            &mut self.levels,
+        );
+        let mut err = self.det.block_error(data, edges, &self.levels);
+        if acquiring {
+            if let Some(g) = &mut self.acquire {
+                err = g.block_error(data, edges, &self.levels) * self.acquire_scale;
+            }
+        }
+        let f = self.lf.frequency();
+        let theta0 = self.phase_ui();
+        for (k, ph) in out.phase_ui[w..w + p].iter_mut().enumerate() {
+            *ph = theta0 + k as f64 * f;
+        }
+        self.n_sym += p as u64;
+        let dev = self.lf.update(err as f64, p);
+        self.lock
+            .add(sq as f64, p as u64, self.n_sym, self.lf.frequency());
+        // Positive (a block advances at least 0.7 of its nominal span): truncation
+        // is the floor.
+        let next = self.mu + self.sps as f64 * (p as f64 + dev);
+        let fl = next as i64;
+        self.base += fl;
+        self.mu = next - fl as f64;
+    }
+}
+
+/// Slices a block: symbols into `symbols`, levels into `levels`; returns the sum of
+/// the squared slicer errors over the amplitude (eight partial sums, for SIMD).
+#[inline(always)]
+fn slice_block(
+    data: &[f32],
+    amp: f32,
+    inv_amp: f32,
+    symbols: &mut [u8],
+    levels: &mut [f32],
+) -> f32 {
+    let t = amp * (2.0 / 3.0);
+    let mut acc = [0.0f32; 8];
+    let n8 = data.len() / 8 * 8;
+    for ((y8, s8), l8) in data[..n8]
+        .chunks_exact(8)
+        .zip(symbols[..n8].chunks_exact_mut(8))
+        .zip(levels[..n8].chunks_exact_mut(8))
+    {
+        for j in 0..8 {
+            let y = y8[j];
+            let sf = (y >= -t) as u32 as f32 + (y >= 0.0) as u32 as f32 + (y >= t) as u32 as f32;
+            let level = amp * (2.0 * sf - 3.0) * (1.0 / 3.0);
+            s8[j] = sf as u8;
+            l8[j] = level;
+            let e = (y - level) * inv_amp;
+            acc[j] += e * e;
+        }
+    }
+    for k in n8..data.len() {
+        let (sym, level) = slice(data[k], amp);
+        symbols[k] = sym;
+        levels[k] = level;
+        let e = (data[k] - level) * inv_amp;
+        acc[0] += e * e;
+    }
+    acc.iter().sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cdr::waveform::{pam4_waveform, random_symbols, RaisedCosine, Timing};
+    use proptest::prelude::*;
+
+    fn signal(n: usize, sps: usize, t: Timing, seed: u64) -> (Vec<u8>, Vec<f32>) {
+        let sym = random_symbols(n, seed);
+        let x = pam4_waveform(&sym, sps, |k| t.offset_ui(k), &RaisedCosine::reference()).unwrap();
+        (sym, x)
+    }
+
+    /// Symbol errors after `skip` recovered symbols, at the best alignment within ±3.
+    fn errors(tx: &[u8], rx: &[u8], skip: usize) -> (usize, i64) {
+        let mut best = (usize::MAX, 0);
+        for d in -3i64..=3 {
+            let e = (skip..rx.len())
+                .filter_map(|n| {
+                    let k = n as i64 + d;
+                    (k >= 0 && (k as usize) < tx.len()).then(|| (rx[n] != tx[k as usize]) as usize)
+                })
+                .sum::<usize>();
+            if e < best.0 {
+                best = (e, d);
+            }
+        }
+        best
+    }
+
+    fn rms_residual(phase: &[f64], t: &Timing, skip: usize, offset: i64) -> f64 {
+        let r: Vec<f64> = (skip..phase.len())
+            .map(|n| {
+                let k = (n as i64 + offset) as usize;
+                // Symbol k sits at k + τ_k; output n sampled at n + θ_n.
+                (n as f64 + phase[n]) - (k as f64 + t.offset_ui(k))
+            })
+            .collect();
+        (r.iter().map(|v| v * v).sum::<f64>() / r.len() as f64).sqrt()
+    }
+
+    #[test]
+    fn locks_on_ppm_offsets_with_every_detector() {
+        // A bang-bang loop slews its phase by at most k_p per symbol with an error,
+        // so at the default bandwidth it cannot follow 300 ppm: it gets 5 times more,
+        // and the heavy damping usual for bang-bang loops (a quiet integrator).
+        for (det, div, zeta) in [
+            ("mm", 2500.0, 1.0),
+            ("mm_ss", 2500.0, 1.0),
+            ("bang_bang", 500.0, 3.0),
+            ("gardner", 2500.0, 1.0),
+        ] {
+            for &ppm in &[-300.0, -100.0, 0.0, 100.0, 300.0] {
+                let t = Timing {
+                    delay_ui: 0.37,
+                    ppm,
+                    ..Timing::default()
+                };
+                let (sym, x) = signal(60_000, 16, t, 11);
+                let mut cfg = CdrConfig::new(16);
+                cfg.detector = det.into();
+                cfg.bandwidth_hz = cfg.baud_hz / div;
+                cfg.damping = zeta;
+                let mut cdr = Cdr::new(cfg).unwrap();
+                let out = cdr.process(&x).unwrap();
+                assert!(cdr.locked(), "{det} {ppm}: not locked");
+                let lt = cdr.lock_time().unwrap();
+                assert!(lt < 20_000, "{det} {ppm}: lock at {lt}");
+                assert_eq!(cdr.lock_losses(), 0, "{det} {ppm}");
+                assert!(
+                    (cdr.frequency_ppm() - ppm).abs() < 15.0,
+                    "{det} {ppm}: estimate {}",
+                    cdr.frequency_ppm()
+                );
+                let skip = lt as usize + 1000;
+                let (e, d) = errors(&sym, &out.symbols, skip);
+                assert_eq!(e, 0, "{det} {ppm}: {e} symbol errors");
+                let rms = rms_residual(&out.phase_ui, &t, skip, d);
+                assert!(rms < 0.02, "{det} {ppm}: residual {rms} UI rms");
+                // The recovered count follows the data rate: ppm·n extra symbols.
+                let expect = x.len() as f64 / 16.0 * (1.0 + ppm * 1e-6);
+                assert!(
+                    (out.len() as f64 - expect).abs() <= 16.0 + 1.0,
+                    "{det} {ppm}: {} vs {expect}",
+                    out.len()
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn zero_errors_at_high_snr_with_noise() {
+        let t = Timing {
+            delay_ui: -0.2,
+            ppm: 300.0,
+            ..Timing::default()
+        };
+        let (sym, mut x) = signal(100_000, 8, t, 3);
+        // 30 dB SNR on the PAM4 signal power 5/9.
+        crate::channel::noise::Awgn::from_snr_db(30.0, 5.0 / 9.0, 7)
+            .unwrap()
+            .process_in_place(&mut x);
+        let mut cdr = Cdr::new(CdrConfig::new(8)).unwrap();
+        let out = cdr.process(&x).unwrap();
+        let lt = cdr.lock_time().expect("locked") as usize;
+        let (e, _) = errors(&sym, &out.symbols, lt + 1000);
+        assert_eq!(e, 0);
+    }
+
+    #[test]
+    fn bad_configuration_and_input_are_errors_naming_the_argument() {
+        let msg = |c: CdrConfig| Cdr::new(c).unwrap_err().to_string();
+        let mut c = CdrConfig::new(1);
+        assert!(msg(c.clone()).contains("`samples_per_ui`"));
+        c.samples_per_ui = 8;
+        c.bandwidth_hz = -1e6;
+        assert!(msg(c.clone()).contains("`bandwidth_hz`"));
+        c.bandwidth_hz = 1e6;
+        c.damping = f64::NAN;
+        assert!(msg(c.clone()).contains("`damping`"));
+        c.damping = 1.0;
+        c.detector = "zero_crossing".into();
+        assert!(msg(c.clone()).contains("`detector`"));
+        c.detector = "gardner".into();
+        c.update_every = 0;
+        assert!(msg(c.clone()).contains("`update_every`"));
+        c.update_every = 8;
+        c.amplitude = 0.0;
+        assert!(msg(c.clone()).contains("`amplitude`"));
+        c.amplitude = 1.0;
+        let mut cdr = Cdr::new(c).unwrap();
+        let mut x = vec![0.1f32; 1000];
+        x[500] = f32::NAN;
+        let e = cdr.process(&x).unwrap_err();
+        assert!(
+            e.to_string().contains("`waveform`") && e.to_string().contains("500"),
+            "{e}"
+        );
+        assert_eq!(cdr.symbols_out(), 0);
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(24))]
+        #[test]
+        fn chunk_invariant(cuts in proptest::collection::vec(0usize..3000, 0..8),
+                           det in 0usize..4, sps in 2usize..20, p in 1usize..40, linear in any::<bool>()) {
+            let t = Timing { delay_ui: 0.2, ppm: 250.0, sj_amplitude_ui: 0.3, sj_frequency_per_ui: 1e-3, ..Timing::default() };
+            let (_, x) = signal(3000, sps, t, 5);
+            let mut cfg = CdrConfig::new(sps);
+            cfg.detector = ["mm", "mm_ss", "bang_bang", "gardner"][det].into();
+            cfg.update_every = p;
+            if linear { cfg.interpolator = InterpKind::Linear; }
+            let mut whole = Cdr::new(cfg.clone()).unwrap();
+            let want = whole.process(&x).unwrap();
+            let mut parts = Cdr::new(cfg).unwrap();
+            let mut got = CdrOutput::new();
+            let mut pos = 0;
+            for c in cuts {
+                let end = (pos + c).min(x.len());
+                parts.process_into(&x[pos..end], &mut got).unwrap();
+                pos = end;
+            }
+            parts.process_into(&x[pos..], &mut got).unwrap();
+            prop_assert_eq!(&got, &want);
+            prop_assert_eq!(parts.phase_ui(), whole.phase_ui());
+        }
+    }
+}

@@ -1,0 +1,451 @@
+//! Timing-error detectors (TEDs): from the samples at the recovered instants, how
+//! late (positive) or early (negative) the sampling clock is.
+//!
+//! All three work on a PAM4 stream with outer levels `±amplitude` and slicer
+//! thresholds at `0, ±2·amplitude/3` ([`slice()`]). A detector sees one block of
+//! symbols at a time (the CDR's loop update interval) and returns the *sum* of its
+//! per-symbol errors; it keeps what it needs of the previous block (the last sample
+//! and decision) so that blocks chain seamlessly.
+//!
+//! - [`MuellerMuller`]: baud-rate, one sample per UI (Mueller and Müller, IEEE Trans.
+//!   Commun. 1976, "type A"): `e_n = (y_{n−1}·â_n − y_n·â_{n−1}) / A²`, with `â` the
+//!   slicer's reference levels. Its sign–sign form (the "SS-MM" of 802.3-class baud-rate
+//!   receivers) uses only the signs of the slicer errors `ε = y − â` and of the
+//!   decisions: `sgn(ε_{n−1})·sgn(â_n) − sgn(ε_n)·sgn(â_{n−1})`.
+//! - [`BangBang`] (Alexander): data samples plus an edge sample half a UI before each.
+//!   PAM4 transition filtering: only transitions symmetric about the middle threshold
+//!   (`0 ↔ 3` and `1 ↔ 2`, i.e. `â_n = −â_{n−1}`) have their crossing exactly at the
+//!   edge instant; on those, `e = sgn(edge)·sgn(â_n)` (the edge sample already shows
+//!   the new symbol: the clock is late). Other transitions (e.g. `0 → 1`, `0 → 2`)
+//!   cross the middle threshold off the edge instant, or not at all, and are ignored.
+//! - [`Gardner`]: data and edge samples, no decisions:
+//!   `e_n = y_{n−½}·(y_n − y_{n−1}) / A²` (Gardner, IEEE Trans. Commun. 1986).
+//!
+//! Each detector reports its [`TimingErrorDetector::nominal_gain`]: the slope of its
+//! mean error per symbol versus the timing offset in UI, on the reference signal
+//! (equiprobable PAM4 through a raised-cosine pulse of roll-off 0.5, see
+//! [`crate::cdr::waveform::RaisedCosine`]). The loop design
+//! ([`crate::cdr::loop_filter::LoopGains::from_bandwidth`]) divides by it. The
+//! sign–sign and bang-bang detectors are nonlinear: their gain depends on the noise
+//! and jitter at the sampler, which their constructors take as an assumption.
+
+use crate::error::{Error, Result};
+
+/// Mean square of the PAM4 levels ±1, ±1/3 (equiprobable).
+const PAM4_POWER: f64 = 5.0 / 9.0;
+
+/// The raised-cosine (roll-off 0.5) pulse's `|p'(±1 UI)|`: `π/4` (the roll-off factor
+/// `cos(πβt)/(1 − 4β²t²)` at `t = 1`, `β = 0.5`, times `|sinc'(1)| = 1`).
+const RC_SLOPE_AT_1UI: f64 = std::f64::consts::FRAC_PI_4;
+
+/// Gardner's nominal gain on the reference signal, `(5/9)·d/dτ Σ_j p(j−½+τ)·(p(j+τ) −
+/// p(j−1+τ))` at `τ = 0` for the raised cosine of roll-off 0.5 (summed numerically,
+/// checked against a direct sum in the tests).
+const GARDNER_RC_GAIN: f64 = 0.838_052;
+
+/// The PAM4 decision for `y` with outer levels `±amplitude`: the symbol `0..=3` and its
+/// level `amplitude·(2s − 3)/3`. Thresholds at `0` and `±2·amplitude/3`; a sample on a
+/// threshold goes to the upper symbol.
+#[inline(always)]
+pub fn slice(y: f32, amplitude: f32) -> (u8, f32) {
+    let t = amplitude * (2.0 / 3.0);
+    let s = (y >= -t) as u8 + (y >= 0.0) as u8 + (y >= t) as u8;
+    (s, amplitude * (2.0 * s as f32 - 3.0) * (1.0 / 3.0))
+}
+
+#[inline(always)]
+fn sgn(x: f32) -> f32 {
+    if x > 0.0 {
+        1.0
+    } else if x < 0.0 {
+        -1.0
+    } else {
+        0.0
+    }
+}
+
+/// A timing-error detector: the phase detector of a CDR.
+///
+/// Positive errors mean the sampling instants are late (after the symbol centres);
+/// the loop moves them earlier.
+pub trait TimingErrorDetector {
+    /// Whether [`TimingErrorDetector::block_error`] reads edge samples (the waveform
+    /// half a UI before each data sample); baud-rate detectors do not.
+    fn needs_edges(&self) -> bool;
+
+    /// The sum of the timing errors of one block of consecutive symbols.
+    ///
+    /// `data[k]` is the sample at symbol `k`'s recovered instant, `levels[k]` the
+    /// slicer's level for it ([`slice()`]), `edges[k]` the sample half a UI before it
+    /// (empty when [`TimingErrorDetector::needs_edges`] is false). Lengths agree.
+    fn block_error(&mut self, data: &[f32], edges: &[f32], levels: &[f32]) -> f32;
+
+    /// Mean error per symbol per UI of timing offset, for small offsets, on the
+    /// reference signal (see the module doc); what the loop design divides by.
+    fn nominal_gain(&self) -> f64;
+
+    /// Forgets the previous block (start of a new stream).
+    fn reset(&mut self);
+}
+
+fn check_amplitude(amplitude: f32) -> Result<()> {
+    if !(amplitude.is_finite() && amplitude > 0.0) {
+        return Err(Error::invalid("amplitude", "a finite level > 0", amplitude));
+    }
+    Ok(())
+}
+
+fn check_rms(name: &'static str, v: f64) -> Result<()> {
+    if !(v.is_finite() && v > 0.0) {
+        return Err(Error::invalid(name, "a finite value > 0", v));
+    }
+    Ok(())
+}
+
+/// The Mueller–Müller detector's form.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum MmForm {
+    /// The linear "type A" error `(y_{n−1}·â_n − y_n·â_{n−1}) / A²`.
+    Linear,
+    /// The sign–sign form `sgn(ε_{n−1})·sgn(â_n) − sgn(ε_n)·sgn(â_{n−1})`; the field is
+    /// the rms slicer error assumed for its nominal gain, in units of `amplitude`.
+    SignSign {
+        /// Rms of `ε/A` assumed at lock (noise plus residual ISI).
+        slicer_error_rms: f64,
+    },
+}
+
+/// Mueller–Müller baud-rate detector for PAM4 (one sample per UI).
+///
+/// ```
+/// use serdes_dsp::cdr::ted::{MuellerMuller, TimingErrorDetector};
+/// let mut mm = MuellerMuller::new(1.0).unwrap();
+/// // Symbols −1, +1, +1 sampled late: the first sample already leans to the next.
+/// let y = [-0.8, 1.0, 1.0];
+/// let levels = [-1.0, 1.0, 1.0];
+/// assert!(mm.block_error(&y, &[], &levels) > 0.0);
+/// ```
+#[derive(Debug, Clone)]
+pub struct MuellerMuller {
+    amplitude: f32,
+    inv_a2: f32,
+    form: MmForm,
+    prev_y: f32,
+    prev_level: f32,
+}
+
+impl MuellerMuller {
+    /// The linear (type A) detector with slicer outer levels `±amplitude`.
+    pub fn new(amplitude: f32) -> Result<MuellerMuller> {
+        MuellerMuller::with_form(amplitude, MmForm::Linear)
+    }
+
+    /// The detector in `form`.
+    pub fn with_form(amplitude: f32, form: MmForm) -> Result<MuellerMuller> {
+        check_amplitude(amplitude)?;
+        if let MmForm::SignSign { slicer_error_rms } = form {
+            check_rms("slicer_error_rms", slicer_error_rms)?;
+        }
+        Ok(MuellerMuller {
+            amplitude,
+            inv_a2: 1.0 / (amplitude * amplitude),
+            form,
+            prev_y: 0.0,
+            prev_level: 0.0,
+        })
+    }
+
+    /// The form in use.
+    pub fn form(&self) -> MmForm {
+        self.form
+    }
+
+    /// The slicer's outer level.
+    pub fn amplitude(&self) -> f32 {
+        self.amplitude
+    }
+}
+
+impl TimingErrorDetector for MuellerMuller {
+    fn needs_edges(&self) -> bool {
+        false
+    }
+
+    #[inline(always)]
+    fn block_error(&mut self, data: &[f32], _edges: &[f32], levels: &[f32]) -> f32 {
+        let (Some(&last_y), Some(&last_l)) = (data.last(), levels.last()) else {
+            return 0.0;
+        };
+        let (mut py, mut pl) = (self.prev_y, self.prev_level);
+        let mut sum = 0.0f32;
+        match self.form {
+            MmForm::Linear => {
+                // e_k for k ≥ 1 from the block itself, in eight partial sums (SIMD).
+                let mut acc = [0.0f32; 8];
+                let n = data.len() - 1;
+                let n8 = n / 8 * 8;
+                let (y0, y1) = (&data[..n8], &data[1..n8 + 1]);
+                let (l0, l1) = (&levels[..n8], &levels[1..n8 + 1]);
+                for (((a, b), c), d) in y0
+                    .chunks_exact(8)
+                    .zip(y1.chunks_exact(8))
+                    .zip(l0.chunks_exact(8))
+                    .zip(l1.chunks_exact(8))
+                {
+                    for j in 0..8 {
+                        acc[j] += a[j] * d[j] - b[j] * c[j];
+                    }
+                }
+                sum += (py * levels[0] - data[0] * pl) * self.inv_a2;
+                for k in n8 + 1..data.len() {
+                    acc[0] += data[k - 1] * levels[k] - data[k] * levels[k - 1];
+                }
+                sum += acc.iter().sum::<f32>() * self.inv_a2;
+                py = last_y;
+                pl = last_l;
+            }
+            MmForm::SignSign { .. } => {
+                for (&y, &l) in data.iter().zip(levels) {
+                    sum += sgn(py - pl) * sgn(l) - sgn(y - l) * sgn(pl);
+                    py = y;
+                    pl = l;
+                }
+            }
+        }
+        self.prev_y = py;
+        self.prev_level = pl;
+        sum
+    }
+
+    fn nominal_gain(&self) -> f64 {
+        // E[e] = σ²·(p(τ−1) − p(τ+1)) for the linear form; the slope at τ = 0 is
+        // 2σ²·|p'(1)| (σ² = 5/9, levels in units of A).
+        let linear = 2.0 * PAM4_POWER * RC_SLOPE_AT_1UI;
+        match self.form {
+            MmForm::Linear => linear,
+            // ε_{n−1} ≈ â_n·p(τ−1) + … + noise of rms σ_ε: for small offsets
+            // E[sgn(ε_{n−1})·sgn(â_n)] ≈ 2φ(0)/σ_ε · E|â|·p(τ−1) with 2φ(0) = √(2/π) and
+            // E|â| = 2/3; the two terms' slopes add to √(2/π)/σ_ε · (2/3) · 2|p'(1)|.
+            MmForm::SignSign { slicer_error_rms } => {
+                let mean_abs = 2.0 / 3.0;
+                (2.0 / std::f64::consts::PI).sqrt() / slicer_error_rms
+                    * mean_abs
+                    * 2.0
+                    * RC_SLOPE_AT_1UI
+            }
+        }
+    }
+
+    fn reset(&mut self) {
+        self.prev_y = 0.0;
+        self.prev_level = 0.0;
+    }
+}
+
+/// Bang-bang (Alexander) detector with PAM4 transition filtering (see the module doc).
+///
+/// ```
+/// use serdes_dsp::cdr::ted::{BangBang, TimingErrorDetector};
+/// let mut bb = BangBang::new(1.0, 0.05).unwrap();
+/// // −1 → +1 with a positive edge sample: the crossing came before the edge: late.
+/// assert_eq!(bb.block_error(&[-1.0, 1.0], &[-1.0, 0.1], &[-1.0, 1.0]), 1.0);
+/// // 0 → 1 (−1 → −1/3) is not a symmetric transition: ignored.
+/// assert_eq!(bb.block_error(&[-0.33], &[-0.5], &[-1.0 / 3.0]), 0.0);
+/// ```
+#[derive(Debug, Clone)]
+pub struct BangBang {
+    amplitude: f32,
+    jitter_rms_ui: f64,
+    prev_level: f32,
+}
+
+impl BangBang {
+    /// The detector with slicer outer levels `±amplitude`; `jitter_rms_ui` (> 0) is the
+    /// rms jitter of the crossings assumed for [`TimingErrorDetector::nominal_gain`]
+    /// (a bang-bang detector has no gain of its own).
+    pub fn new(amplitude: f32, jitter_rms_ui: f64) -> Result<BangBang> {
+        check_amplitude(amplitude)?;
+        check_rms("jitter_rms_ui", jitter_rms_ui)?;
+        Ok(BangBang {
+            amplitude,
+            jitter_rms_ui,
+            prev_level: 0.0,
+        })
+    }
+
+    /// The slicer's outer level.
+    pub fn amplitude(&self) -> f32 {
+        self.amplitude
+    }
+}
+
+impl TimingErrorDetector for BangBang {
+    fn needs_edges(&self) -> bool {
+        true
+    }
+
+    #[inline(always)]
+    fn block_error(&mut self, _data: &[f32], edges: &[f32], levels: &[f32]) -> f32 {
+        let mut pl = self.prev_level;
+        let mut sum = 0.0f32;
+        for (&e, &l) in edges.iter().zip(levels) {
+            // Symmetric about the middle threshold: â_n = −â_{n−1} ≠ 0.
+            let symmetric = l == -pl && l != 0.0;
+            if symmetric {
+                sum += sgn(e) * sgn(l);
+            }
+            pl = l;
+        }
+        self.prev_level = pl;
+        sum
+    }
+
+    fn nominal_gain(&self) -> f64 {
+        // A quarter of the symbol pairs are symmetric transitions; on each, for a
+        // Gaussian crossing of rms σ, E[sgn] = erf(τ/(σ√2)) ≈ 2τ·φ(0)/σ.
+        0.25 * 2.0 / ((2.0 * std::f64::consts::PI).sqrt() * self.jitter_rms_ui)
+    }
+
+    fn reset(&mut self) {
+        self.prev_level = 0.0;
+    }
+}
+
+/// Gardner's non-data-aided detector (edge and data samples).
+///
+/// ```
+/// use serdes_dsp::cdr::ted::{Gardner, TimingErrorDetector};
+/// let mut g = Gardner::new(1.0).unwrap();
+/// // Rising −1 → +1 with the edge sample already positive: late.
+/// assert!(g.block_error(&[-1.0, 1.0], &[0.0, 0.2], &[-1.0, 1.0]) > 0.0);
+/// ```
+#[derive(Debug, Clone)]
+pub struct Gardner {
+    amplitude: f32,
+    inv_a2: f32,
+    prev_y: f32,
+}
+
+impl Gardner {
+    /// The detector, errors normalised by `amplitude²` (the outer level).
+    pub fn new(amplitude: f32) -> Result<Gardner> {
+        check_amplitude(amplitude)?;
+        Ok(Gardner {
+            amplitude,
+            inv_a2: 1.0 / (amplitude * amplitude),
+            prev_y: 0.0,
+        })
+    }
+
+    /// The normalising level.
+    pub fn amplitude(&self) -> f32 {
+        self.amplitude
+    }
+}
+
+impl TimingErrorDetector for Gardner {
+    fn needs_edges(&self) -> bool {
+        true
+    }
+
+    #[inline(always)]
+    fn block_error(&mut self, data: &[f32], edges: &[f32], _levels: &[f32]) -> f32 {
+        let mut py = self.prev_y;
+        let mut sum = 0.0f32;
+        for (&y, &e) in data.iter().zip(edges) {
+            sum += e * (y - py) * self.inv_a2;
+            py = y;
+        }
+        self.prev_y = py;
+        sum
+    }
+
+    fn nominal_gain(&self) -> f64 {
+        GARDNER_RC_GAIN
+    }
+
+    fn reset(&mut self) {
+        self.prev_y = 0.0;
+    }
+}
+
+/// Which detector a [`crate::cdr::Cdr`] runs, chosen at run time.
+#[derive(Debug, Clone)]
+pub enum Detector {
+    /// [`MuellerMuller`].
+    MuellerMuller(MuellerMuller),
+    /// [`BangBang`].
+    BangBang(BangBang),
+    /// [`Gardner`].
+    Gardner(Gardner),
+}
+
+impl Detector {
+    /// Builds the detector named `mm` (linear Mueller–Müller), `mm_ss` (sign–sign,
+    /// assumed slicer error rms 0.05·A), `bang_bang` (assumed crossing jitter 0.05 UI
+    /// rms) or `gardner`, with slicer outer levels `±amplitude`.
+    pub fn from_name(name: &str, amplitude: f32) -> Result<Detector> {
+        Ok(match name {
+            "mm" | "mueller_muller" => Detector::MuellerMuller(MuellerMuller::new(amplitude)?),
+            "mm_ss" | "mm_sign_sign" => Detector::MuellerMuller(MuellerMuller::with_form(
+                amplitude,
+                MmForm::SignSign {
+                    slicer_error_rms: 0.05,
+                },
+            )?),
+            "bang_bang" | "bb" | "alexander" => Detector::BangBang(BangBang::new(amplitude, 0.05)?),
+            "gardner" => Detector::Gardner(Gardner::new(amplitude)?),
+            other => {
+                return Err(Error::invalid(
+                    "detector",
+                    "one of mm, mm_ss, bang_bang, gardner",
+                    other,
+                ))
+            }
+        })
+    }
+
+    /// The slicer's outer level the detector was built with.
+    pub fn amplitude(&self) -> f32 {
+        match self {
+            Detector::MuellerMuller(d) => d.amplitude(),
+            Detector::BangBang(d) => d.amplitude(),
+            Detector::Gardner(d) => d.amplitude(),
+        }
+    }
+}
+
+impl TimingErrorDetector for Detector {
+    fn needs_edges(&self) -> bool {
+        match self {
+            Detector::MuellerMuller(d) => d.needs_edges(),
+            Detector::BangBang(d) => d.needs_edges(),
+            Detector::Gardner(d) => d.needs_edges(),
+        }
+    }
+
+    #[inline(always)]
+    fn block_error(&mut self, data: &[f32], edges: &[f32], levels: &[f32]) -> f32 {
+        match self {
+            Detector::MuellerMuller(d) => d.block_error(data, edges, levels),
+            Detector::BangBang(d) => d.block_error(data, edges, levels),
+            Detector::Gardner(d) => d.block_error(data, edges, levels),
+        }
+    }
+
+    fn nominal_gain(&self) -> f64 {
+        match self {
+            Detector::MuellerMuller(d) => d.nominal_gain(),
+            Detector::BangBang(d) => d.nominal_gain(),
+            Detector::Gardner(d) => d.nominal_gain(),
+        }
+    }
+
+    fn reset(&mut self) {
+        match self {
+            Detector::MuellerMuller(d) => d.reset(),
+            Detector::BangBang(d) => d.reset(),
+            Detector::Gardner(d) => d.reset(),
+        }
+    }
+}
