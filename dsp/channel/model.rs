@@ -6,6 +6,7 @@
 
 use super::analytic::{LossyLine, LowPass, Reflection};
 use super::conv::Convolver;
+use super::touchstone::{Network, PortOrdering};
 use super::response::{
     self, check_tabulated, impulse_from_spectrum, interp, Grid, ImpulseResponse, PulseResponse,
     DEFAULT_ROLL_OFF,
@@ -82,6 +83,20 @@ impl Channel {
             freqs_hz: freqs_hz.to_vec(),
             h: h.to_vec(),
         }))
+    }
+
+    /// From a Touchstone file (any version, see [`super::touchstone`]): S21 of a
+    /// 2-port, or SDD21 of a 4-port with its single-ended ports paired by
+    /// `ordering`. A missing or malformed file is an error naming the path or the
+    /// line; any other port count is an error naming `nports`.
+    pub fn from_touchstone(path: impl AsRef<std::path::Path>, ordering: PortOrdering) -> Result<Channel> {
+        let net = Network::from_file(path)?;
+        let (freqs, h) = match net.nports() {
+            2 => (net.freqs_hz().to_vec(), net.s_param(2, 1)?),
+            4 => net.sdd21(ordering)?,
+            n => return Err(Error::invalid("nports", "2 (S21) or 4 (SDD21)", n)),
+        };
+        Channel::from_frequency_response(&freqs, &h)
     }
 
     /// The same channel with a reflection echo (see [`Reflection`]).

@@ -4,11 +4,14 @@ Submodules:
 
 - :mod:`serdes_dsp.signal`   PRBS and IEEE 802.3 quaternary patterns, Gray PAM4/NRZ
   mapping, the 1/(1+D) precoder, slicing.
-- :mod:`serdes_dsp.channel`  seeded Gaussian noise (AWGN).
+- :mod:`serdes_dsp.channel`  channels (lossy line, low-pass, Touchstone, scikit-rf
+  networks), pulse responses, convolution, crosstalk, AWGN, jitter, TIE, optical IM-DD.
+- :mod:`serdes_dsp.cdr`      clock and data recovery.
+- :mod:`serdes_dsp.eq`       CTLE, Tx FIR, FFE, DFE, MLSE, LMS.
 - :mod:`serdes_dsp.analysis` closed-form error rates, confidence intervals.
-- :mod:`serdes_dsp.link`     whole links: ``simulate_awgn`` and SNR sweeps.
+- :mod:`serdes_dsp.link`     whole links: ``LinkConfig``, ``simulate``, ``ber_sweep`` (threads or Dask).
 - :mod:`serdes_dsp.fec`      IEEE 802.3 Reed-Solomon (KP4, KR4).
-- :mod:`serdes_dsp.plot`     BER waterfalls (matplotlib).
+- :mod:`serdes_dsp.plot`     BER curves, eyes, bathtubs, pulse responses, taps (matplotlib).
 
 Every native kernel releases the GIL; bad arguments raise :class:`SerdesDspError`
 (a :class:`ValueError`) naming the argument and the allowed range, wrong array

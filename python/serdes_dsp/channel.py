@@ -21,7 +21,20 @@ from . import _native
 from ._arrays import as_float32, check_finite_number
 from ._native import SerdesDspError
 
-__all__ = ["awgn", "Awgn", "PAM4_POWER", "Channel", "Crosstalk", "ImpulseResponse", "PulseResponse"]
+__all__ = [
+    "awgn",
+    "Awgn",
+    "PAM4_POWER",
+    "Channel",
+    "Crosstalk",
+    "ImpulseResponse",
+    "PulseResponse",
+    "Jitter",
+    "OpticalLink",
+    "tie",
+    "TieResult",
+    "read_touchstone",
+]
 
 #: Mean power of the PAM4 levels ±1, ±1/3 with equiprobable symbols.
 PAM4_POWER = 5.0 / 9.0
@@ -167,6 +180,19 @@ class Channel:
         return cls(_native._Channel.from_frequency_response(f, hh))
 
     @classmethod
+    def from_touchstone(cls, path: Any, ports: str = "1-3/2-4") -> "Channel":
+        """From a Touchstone file (.s2p: S21; .s4p: SDD21), parsed by the Rust core.
+
+        ``ports`` pairs the single-ended ports of a 4-port as in :meth:`from_network`:
+        ``"1-3/2-4"`` (also ``"odd_even"``) or ``"1-2/3-4"`` (also ``"adjacent"``,
+        scikit-rf's ``se2gmm``). A missing file or a malformed line raises
+        ``ValueError`` naming the path or the line number.
+        """
+        import os
+
+        return cls(_native._Channel.from_touchstone(os.fspath(path), str(ports)))
+
+    @classmethod
     def from_network(cls, network: Any, ports: str = "1-3/2-4") -> "Channel":
         """From a scikit-rf ``Network``: S21 of a 2-port, SDD21 of a 4-port.
 
@@ -286,3 +312,7 @@ class Crosstalk:
     def reset(self) -> None:
         """Every pattern back to its seed, every convolution at rest."""
         self._inner.reset()
+
+
+from .jitter import Jitter, OpticalLink, TieResult, tie  # noqa: E402
+from .touchstone import read_touchstone  # noqa: E402

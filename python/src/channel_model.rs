@@ -55,6 +55,12 @@ impl PyChannel {
     }
 
     #[staticmethod]
+    fn from_touchstone(path: std::path::PathBuf, ordering: &str) -> PyResult<Self> {
+        let o = serdes_dsp::channel::touchstone::PortOrdering::from_name(ordering).py()?;
+        Ok(Self::of(Channel::from_touchstone(path, o).py()?))
+    }
+
+    #[staticmethod]
     fn from_frequency_response(
         freqs_hz: PyReadonlyArray1<'_, f64>,
         h: PyReadonlyArray1<'_, Complex64>,

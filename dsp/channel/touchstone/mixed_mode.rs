@@ -37,13 +37,18 @@ impl PortOrdering {
         }
     }
 
-    /// The ordering from its name: `odd_even` (also `oddeven`, `se2gmm`) or
-    /// `adjacent` (also `12_34`), case-insensitive.
+    /// The ordering from its name, case-insensitive: `odd_even` (also `oddeven`,
+    /// `1-3/2-4`: ports 1 and 3 form the pair at side 1) or `adjacent` (also
+    /// `12_34`, `1-2/3-4`, `se2gmm`: ports 1 and 2 form the pair at side 1).
     pub fn from_name(name: &str) -> Result<Self> {
         match name.to_ascii_lowercase().as_str() {
-            "odd_even" | "oddeven" | "se2gmm" => Ok(PortOrdering::OddEven),
-            "adjacent" | "12_34" => Ok(PortOrdering::Adjacent),
-            _ => Err(Error::invalid("ordering", "`odd_even` or `adjacent`", name)),
+            "odd_even" | "oddeven" | "1-3/2-4" => Ok(PortOrdering::OddEven),
+            "adjacent" | "12_34" | "1-2/3-4" | "se2gmm" => Ok(PortOrdering::Adjacent),
+            _ => Err(Error::invalid(
+                "ordering",
+                "`odd_even` (= `1-3/2-4`) or `adjacent` (= `1-2/3-4`, scikit-rf's se2gmm)",
+                name,
+            )),
         }
     }
 }
