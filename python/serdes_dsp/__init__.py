@@ -6,6 +6,7 @@ Submodules:
   mapping, the 1/(1+D) precoder, slicing.
 - :mod:`serdes_dsp.channel`  seeded Gaussian noise (AWGN).
 - :mod:`serdes_dsp.analysis` closed-form error rates, confidence intervals.
+- :mod:`serdes_dsp.cdr`      clock and data recovery, jitter transfer and tolerance.
 - :mod:`serdes_dsp.link`     whole links: ``simulate_awgn`` and SNR sweeps.
 - :mod:`serdes_dsp.fec`      IEEE 802.3 Reed-Solomon (KP4, KR4).
 - :mod:`serdes_dsp.plot`     BER waterfalls (matplotlib).
@@ -19,11 +20,13 @@ from . import _native
 from ._native import SerdesDspError, __version__, cpu_backend
 
 from . import analysis, channel, link, signal  # noqa: E402
+from . import cdr  # noqa: E402
 
 __all__ = [
     "SerdesDspError",
     "__version__",
     "analysis",
+    "cdr",
     "channel",
     "cpu_backend",
     "link",

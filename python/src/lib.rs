@@ -6,6 +6,7 @@
 use pyo3::prelude::*;
 
 mod analysis;
+mod cdr;
 mod channel;
 mod eq;
 mod errors;
@@ -27,6 +28,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     link::register(m)?;
     fec::register(m)?;
     eq::register(m)?;
+    cdr::register(m)?;
     Ok(())
 }
 
