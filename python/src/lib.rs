@@ -6,6 +6,7 @@
 use pyo3::prelude::*;
 
 mod analysis;
+mod cdr;
 mod channel;
 mod channel_model;
 mod eq;
@@ -33,6 +34,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     eq::register(m)?;
     touchstone::register(m)?;
     jitter::register(m)?;
+    cdr::register(m)?;
     Ok(())
 }
 
