@@ -6,11 +6,11 @@
 
 use super::analytic::{LossyLine, LowPass, Reflection};
 use super::conv::Convolver;
-use super::touchstone::{Network, PortOrdering};
 use super::response::{
     self, check_tabulated, impulse_from_spectrum, interp, Grid, ImpulseResponse, PulseResponse,
     DEFAULT_ROLL_OFF,
 };
+use super::touchstone::{Network, PortOrdering};
 use crate::error::{Error, Result};
 use num_complex::Complex64;
 use std::f64::consts::TAU;
@@ -89,7 +89,10 @@ impl Channel {
     /// 2-port, or SDD21 of a 4-port with its single-ended ports paired by
     /// `ordering`. A missing or malformed file is an error naming the path or the
     /// line; any other port count is an error naming `nports`.
-    pub fn from_touchstone(path: impl AsRef<std::path::Path>, ordering: PortOrdering) -> Result<Channel> {
+    pub fn from_touchstone(
+        path: impl AsRef<std::path::Path>,
+        ordering: PortOrdering,
+    ) -> Result<Channel> {
         let net = Network::from_file(path)?;
         let (freqs, h) = match net.nports() {
             2 => (net.freqs_hz().to_vec(), net.s_param(2, 1)?),
