@@ -96,7 +96,7 @@ def main() -> None:
     t_np = median_time(numpy_link, repeats=3)
     row("AWGN link (PRBS, map, noise, slice, count)", n, "symbols", t_ours, "numpy equivalent", t_np)
 
-    for name in ("peers_fec", "peers_eq"):  # FEC and equaliser comparisons, when their peers are installed
+    for name in ("peers_fec", "peers_eq", "peers_link"):  # FEC, equalisers, whole link, when their peers are installed
         try:
             module = __import__(name)
         except ImportError as e:

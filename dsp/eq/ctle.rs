@@ -84,6 +84,22 @@ impl CtleParams {
     }
 }
 
+impl CtleParams {
+    /// The analog response `H(f)` of these parameters, `(re, im)` — the formula of
+    /// the [module docs](self), without building a [`Ctle`] (cheap enough to scan a
+    /// grid of `gDC`, `gDC2` values as COM does).
+    pub fn response(&self, f_hz: f64) -> (f64, f64) {
+        let g1 = 10f64.powf(self.g_dc_db / 20.0);
+        let g2 = 10f64.powf(self.g_dc2_db / 20.0);
+        let num = cmul((g1, f_hz / self.fz_hz), (g2, f_hz / self.f_lf_hz));
+        let den = cmul(
+            cmul((1.0, f_hz / self.fp1_hz), (1.0, f_hz / self.fp2_hz)),
+            (1.0, f_hz / self.f_lf_hz),
+        );
+        cdiv(num, den)
+    }
+}
+
 /// A streaming CTLE on samples at `sample_rate_hz`, with its analog response.
 ///
 /// ```
@@ -512,6 +528,19 @@ fn fft(re: &mut [f64], im: &mut [f64], inverse: bool) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn params_response_equals_the_filters_analog_response() {
+        let p = CtleParams::ieee_802_3ck(-7.0, -2.0);
+        let c = Ctle::annex_93a(p, 8.0 * 53.125e9).unwrap();
+        for f in [0.0, 1e8, 5e9, 26.5625e9, 60e9] {
+            let (a, b) = (p.response(f), c.analog_response(f));
+            assert!(
+                (a.0 - b.0).abs() < 1e-12 && (a.1 - b.1).abs() < 1e-12,
+                "{f}"
+            );
+        }
+    }
 
     #[test]
     fn discrete_response_matches_analog_within_0_1_db() {

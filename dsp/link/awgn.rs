@@ -112,14 +112,7 @@ impl AwgnLink {
             Modulation::Nrz => 1.0,
         };
         let awgn = Awgn::from_snr_db(config.snr_db, power, config.seed)?;
-        // The PRBS start state: any non-zero register, derived from the seed. An order
-        // outside 1..=63 gets a dummy period here; `Prbs::new` then rejects it by name.
-        let period = match config.prbs_order {
-            1..=63 => (1u64 << config.prbs_order) - 1,
-            _ => 1,
-        };
-        let prbs_seed = 1 + config.seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) % period;
-        let prbs = Prbs::new(config.prbs_order, prbs_seed)?;
+        let prbs = Prbs::from_seed_u64(config.prbs_order, config.seed)?;
         let slicer = match config.modulation {
             Modulation::Pam4 => Slicer::pam4(),
             Modulation::Nrz => Slicer::nrz(),

@@ -7,25 +7,57 @@
 //! modulation = "pam4"     # or "nrz"
 //! prbs_order = 31
 //! precoding = false       # 1/(1+D) mod 4, Clause 120.5.7.2
-//! fir = [-0.1, 0.8, -0.1] # Tx FIR, main tap at fir_cursor; [] = none
+//! fir = [-0.05, 0.85, -0.1] # Tx FIR, main tap at fir_cursor; [] = none
 //! fir_cursor = 1
 //! [channel]
-//! pulse = [0.05, 0.6, 0.3, 0.1, 0.03]  # symbol-spaced pulse response
-//! cursor = 1                            # index of its main cursor
+//! model = "lossy_line"    # "lossy_line", "touchstone" or "pulse" (symbol-spaced)
+//! loss_db = 16.0          # lossy line: insertion loss at Nyquist (baud_hz / 2)
+//! skin_fraction = 0.3     # lossy line: share of the loss that is skin effect
+//! touchstone = ""         # touchstone: path of a .s2p (S21) or .s4p (SDD21)
+//! ports = "1-3/2-4"       # touchstone .s4p port pairing: "1-3/2-4" or "1-2/3-4"
+//! pulse = [0.04, 0.55, 0.3, 0.1, 0.04, 0.015]  # pulse: symbol-spaced pulse response
+//! cursor = 1                                    # pulse: index of its main cursor
 //! snr_db = 22.0
+//! [channel.jitter]        # Tx jitter, UI (lossy_line and touchstone models)
+//! rj_ui = 0.0             # random jitter, rms
+//! sj_ui = 0.0             # sinusoidal jitter amplitude (peak)
+//! sj_hz = 1e6
+//! dcd_ui = 0.0            # duty-cycle distortion, peak to peak
 //! [rx]
-//! ffe_taps = 8
-//! ffe_cursor = 2
-//! dfe_taps = 2
+//! samples_per_ui = 8      # oversampling of the analog waveform (even, 4..=32)
+//! frontend_bw = 0.75      # Rx front end: 4th-order Butterworth at frontend_bw · baud_hz
+//! ffe_taps = 16
+//! ffe_cursor = 3
+//! dfe_taps = 4
 //! detector = "dfe"        # "slicer", "dfe" or "mlse"
 //! mlse_depth = 16
+//! [rx.ctle]
+//! kind = "802.3ck"        # "none", "802.3ck" (Annex 93A/120F) or "802.3dj" (178A)
+//! auto = true             # choose g_dc_db, g_dc2_db for the best FFE/DFE SNR
+//! g_dc_db = -6.0
+//! g_dc2_db = 0.0
+//! [rx.cdr]
+//! detector = "bang_bang"  # "bang_bang", "mm", "mm_ss" or "gardner"
+//! bandwidth_hz = 0.0      # jitter-transfer bandwidth; 0 = baud_hz / 2500
+//! damping = 1.0
+//! update_every = 16       # symbols per loop update
 //! [fec]
 //! code = "kp4"            # "kp4", "kr4" or "none"
 //! interleave = 1          # codewords symbol-interleaved: 1, 2 or 4
+//! [record]
+//! eye_symbols = 200000    # symbols drawn into the eye (after training)
+//! trace_symbols = 1000000 # symbols of CDR phase trace kept (one point per loop update)
 //! ```
 //!
 //! Every section and key is optional: what is missing takes the value of
 //! [`LinkConfig::default`], the built-in default link. Unknown keys are errors.
+//!
+//! With `channel.model = "pulse"` the link is symbol-spaced (the model of COM's
+//! statistical core): the pulse already includes whatever analog equalisation there
+//! is, so `rx.ctle`, `rx.cdr`, `rx.samples_per_ui`, `rx.frontend_bw`,
+//! `channel.jitter` and `record` are not used. With the other models the receiver
+//! sees an oversampled analog waveform and recovers its clock (see
+//! [`super::analog`]).
 
 use serde::{Deserialize, Serialize};
 
@@ -46,6 +78,8 @@ pub struct LinkConfig {
     pub rx: RxConfig,
     /// Forward error correction.
     pub fec: FecConfig,
+    /// What is recorded besides the counts (eye, CDR phase trace).
+    pub record: RecordConfig,
 }
 
 /// The transmitter: pattern, line coding, precoding and Tx FIR.
@@ -65,24 +99,66 @@ pub struct TxConfig {
     pub fir_cursor: usize,
 }
 
-/// The channel: a symbol-spaced pulse response and additive Gaussian noise.
+/// The channel, its noise and the transmitter's jitter.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct ChannelConfig {
-    /// Pulse response sampled once per UI at the receiver's sampling phase.
+    /// `"lossy_line"` (the built-in analytic channel), `"touchstone"` (a file) or
+    /// `"pulse"` (a symbol-spaced pulse response, no analog receiver).
+    pub model: ChannelModel,
+    /// Lossy line: insertion loss at the Nyquist frequency `baud_hz / 2`, dB (0..=60).
+    pub loss_db: f64,
+    /// Lossy line: the share of the loss at Nyquist that is skin effect (∝ √f), the
+    /// rest dielectric (∝ f); 0..=1.
+    pub skin_fraction: f64,
+    /// Touchstone: path of a 2-port (S21) or 4-port (SDD21) file.
+    pub touchstone: String,
+    /// Touchstone 4-port: `"1-3/2-4"` (ports 1,3 in and 2,4 out, odd/even) or
+    /// `"1-2/3-4"` (ports 1,2 in and 3,4 out, scikit-rf's se2gmm).
+    pub ports: String,
+    /// Pulse model: the pulse response sampled once per UI at the receiver's
+    /// sampling phase.
     pub pulse: Vec<f32>,
-    /// Index of the main cursor in `pulse`.
+    /// Pulse model: index of the main cursor in `pulse`.
     pub cursor: usize,
-    /// SNR at the receiver input in dB: mean power of the symbols scaled by the
-    /// main cursor (`σa²·h0²`) over the noise variance. With `pulse = [1]` this is
-    /// the SNR of [`crate::analysis::theory`].
+    /// SNR at the receiver input in dB: the mean power of the symbols scaled by the
+    /// main cursor of the channel's pulse response (`σa²·h0²`) over the noise power
+    /// in the Nyquist band `|f| < baud_hz/2` (for the analog models the noise is white
+    /// at the receiver input, then shaped by the front end and the CTLE). With the
+    /// pulse model and `pulse = [1]` this is the SNR of [`crate::analysis::theory`].
     pub snr_db: f64,
+    /// Transmitter jitter (analog models).
+    pub jitter: JitterConfig,
 }
 
-/// The receiver: FFE, then a slicer, a DFE or an MLSE.
+/// Transmitter jitter of the analog models, in UI.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct JitterConfig {
+    /// Random jitter, rms UI (0..=0.2).
+    pub rj_ui: f64,
+    /// Sinusoidal jitter amplitude, UI peak (0..=100).
+    pub sj_ui: f64,
+    /// Sinusoidal jitter frequency, Hz (> 0, below baud_hz / 2).
+    pub sj_hz: f64,
+    /// Duty-cycle distortion, UI peak to peak (0..=0.5).
+    pub dcd_ui: f64,
+}
+
+/// The receiver: front end, CTLE and CDR (analog models), then FFE and a slicer,
+/// a DFE or an MLSE.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct RxConfig {
+    /// Samples per UI of the analog waveform the CDR interpolates (even, 4..=32).
+    pub samples_per_ui: usize,
+    /// Rx front-end bandwidth as a fraction of `baud_hz` (0.1..=2): the 4th-order
+    /// Butterworth of IEEE 802.3 Annex 93A (eq. 93A-20, `f_r = 0.75` in COM).
+    pub frontend_bw: f64,
+    /// The CTLE.
+    pub ctle: CtleConfig,
+    /// The clock and data recovery.
+    pub cdr: CdrSection,
     /// FFE taps, 1..=64 (1 with `ffe_cursor = 0` is a gain only).
     pub ffe_taps: usize,
     /// Index of the FFE's main tap (the number of pre-cursor taps).
@@ -93,6 +169,68 @@ pub struct RxConfig {
     pub detector: Detector,
     /// Traceback depth of the MLSE in symbols, 1..=256.
     pub mlse_depth: usize,
+}
+
+/// The CTLE of the analog receiver.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CtleConfig {
+    /// `"none"`, `"802.3ck"` (Annex 93A/120F poles and zeros: fz = fp1 = 21.25 GHz,
+    /// fp2 = 53.125 GHz, fLF = 0.664 GHz) or `"802.3dj"` (Annex 178A, scaled with
+    /// `baud_hz`: fb/2.5, fb, fb/80 — the same as 802.3ck at 53.125 GBd).
+    pub kind: CtleKind,
+    /// Choose `g_dc_db` (0, −1, …, −20) and `g_dc2_db` (0, −1, …, −6) for the
+    /// highest SNR at the FFE/DFE output, as COM does; `g_dc_db`/`g_dc2_db` are then
+    /// not used.
+    pub auto: bool,
+    /// DC gain gDC, dB (−20..=0).
+    pub g_dc_db: f64,
+    /// Low-frequency gain gDC2, dB (−6..=0).
+    pub g_dc2_db: f64,
+}
+
+/// The CTLE family.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CtleKind {
+    /// No CTLE.
+    #[serde(rename = "none")]
+    None,
+    /// IEEE 802.3ck reference CTLE.
+    #[serde(rename = "802.3ck")]
+    Ck,
+    /// IEEE 802.3dj reference CTLE (scaled with the symbol rate).
+    #[serde(rename = "802.3dj")]
+    Dj,
+}
+
+/// The CDR of the analog receiver (see [`crate::cdr`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CdrSection {
+    /// `"bang_bang"` (the default: edge and data samples, PAM4 transition
+    /// filtering), `"mm"`, `"mm_ss"` (Mueller–Muller) or `"gardner"`. The CDR slices
+    /// the CTLE output, before the FFE; there Mueller–Muller's `h(−1) = h(1)` lock
+    /// point can sit away from the eye centre when the CTLE leaves much ISI (seen:
+    /// one seed in eight failed to lock behind 17 dB of CTLE peaking), while the
+    /// bang-bang detector locks to the crossings.
+    pub detector: String,
+    /// Jitter-transfer bandwidth, Hz; 0 means `baud_hz / 2500`.
+    pub bandwidth_hz: f64,
+    /// Loop damping factor (> 0).
+    pub damping: f64,
+    /// Symbols per loop update (1..=256).
+    pub update_every: usize,
+}
+
+/// What a run records besides its counts.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RecordConfig {
+    /// Symbols of the CTLE-output waveform drawn into the 2-D eye after training
+    /// (0: no eye).
+    pub eye_symbols: u64,
+    /// Symbols of the CDR phase trace kept, one point per loop update (0: none).
+    pub trace_symbols: u64,
 }
 
 /// FEC: the code and its interleaving.
@@ -136,6 +274,18 @@ pub enum Detector {
     Mlse,
 }
 
+/// The channel model, as written in a config.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChannelModel {
+    /// The built-in lossy line (skin effect and dielectric loss, minimum phase).
+    LossyLine,
+    /// A Touchstone file.
+    Touchstone,
+    /// A symbol-spaced pulse response.
+    Pulse,
+}
+
 /// The Reed–Solomon code of the link.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -150,8 +300,10 @@ pub enum FecCode {
 
 impl Default for LinkConfig {
     /// The built-in default link: 106.25 Gb/s PAM4 (53.125 GBd), PRBS31 payload,
-    /// KP4 FEC, a three-tap Tx FIR, a moderately lossy symbol-spaced channel,
-    /// 8-tap FFE and 2-tap DFE at 22 dB SNR.
+    /// KP4 FEC, a three-tap Tx FIR, the built-in lossy line with 16 dB of loss at
+    /// Nyquist, a 0.75·fb Rx front end, the 802.3ck CTLE (gains chosen as COM
+    /// does), a bang-bang CDR at 8 samples per UI, a 16-tap FFE and a 4-tap
+    /// DFE, at 22 dB SNR.
     fn default() -> Self {
         LinkConfig {
             baud_hz: 53.125e9,
@@ -159,6 +311,7 @@ impl Default for LinkConfig {
             channel: ChannelConfig::default(),
             rx: RxConfig::default(),
             fec: FecConfig::default(),
+            record: RecordConfig::default(),
         }
     }
 }
@@ -178,9 +331,26 @@ impl Default for TxConfig {
 impl Default for ChannelConfig {
     fn default() -> Self {
         ChannelConfig {
+            model: ChannelModel::LossyLine,
+            loss_db: 16.0,
+            skin_fraction: 0.3,
+            touchstone: String::new(),
+            ports: "1-3/2-4".into(),
             pulse: vec![0.04, 0.55, 0.3, 0.1, 0.04, 0.015],
             cursor: 1,
             snr_db: 22.0,
+            jitter: JitterConfig::default(),
+        }
+    }
+}
+
+impl Default for JitterConfig {
+    fn default() -> Self {
+        JitterConfig {
+            rj_ui: 0.0,
+            sj_ui: 0.0,
+            sj_hz: 1e6,
+            dcd_ui: 0.0,
         }
     }
 }
@@ -188,11 +358,46 @@ impl Default for ChannelConfig {
 impl Default for RxConfig {
     fn default() -> Self {
         RxConfig {
-            ffe_taps: 8,
-            ffe_cursor: 2,
-            dfe_taps: 2,
+            samples_per_ui: 8,
+            frontend_bw: 0.75,
+            ctle: CtleConfig::default(),
+            cdr: CdrSection::default(),
+            ffe_taps: 16,
+            ffe_cursor: 3,
+            dfe_taps: 4,
             detector: Detector::Dfe,
             mlse_depth: 16,
+        }
+    }
+}
+
+impl Default for CtleConfig {
+    fn default() -> Self {
+        CtleConfig {
+            kind: CtleKind::Ck,
+            auto: true,
+            g_dc_db: -6.0,
+            g_dc2_db: 0.0,
+        }
+    }
+}
+
+impl Default for CdrSection {
+    fn default() -> Self {
+        CdrSection {
+            detector: "bang_bang".into(),
+            bandwidth_hz: 0.0,
+            damping: 1.0,
+            update_every: 16,
+        }
+    }
+}
+
+impl Default for RecordConfig {
+    fn default() -> Self {
+        RecordConfig {
+            eye_symbols: 200_000,
+            trace_symbols: 1_000_000,
         }
     }
 }
@@ -270,6 +475,57 @@ impl LinkConfig {
             }
         }
         let ch = &self.channel;
+        match ch.model {
+            ChannelModel::LossyLine => {
+                if !(ch.loss_db.is_finite() && (0.0..=60.0).contains(&ch.loss_db)) {
+                    return Err(bad("channel.loss_db", "0..=60 dB", ch.loss_db));
+                }
+                if !(ch.skin_fraction.is_finite() && (0.0..=1.0).contains(&ch.skin_fraction)) {
+                    return Err(bad("channel.skin_fraction", "0..=1", ch.skin_fraction));
+                }
+            }
+            ChannelModel::Touchstone => {
+                if ch.touchstone.is_empty() {
+                    return Err(bad(
+                        "channel.touchstone",
+                        "the path of a .s2p or .s4p file",
+                        &ch.touchstone,
+                    ));
+                }
+                if !std::path::Path::new(&ch.touchstone).is_file() {
+                    return Err(bad(
+                        "channel.touchstone",
+                        "an existing, readable Touchstone file",
+                        &ch.touchstone,
+                    ));
+                }
+                if crate::channel::touchstone::PortOrdering::from_name(&ch.ports).is_err() {
+                    return Err(bad(
+                        "channel.ports",
+                        "\"1-3/2-4\" or \"1-2/3-4\"",
+                        &ch.ports,
+                    ));
+                }
+            }
+            ChannelModel::Pulse => {}
+        }
+        let j = &ch.jitter;
+        if !(j.rj_ui.is_finite() && (0.0..=0.2).contains(&j.rj_ui)) {
+            return Err(bad("channel.jitter.rj_ui", "0..=0.2 UI rms", j.rj_ui));
+        }
+        if !(j.sj_ui.is_finite() && (0.0..=100.0).contains(&j.sj_ui)) {
+            return Err(bad("channel.jitter.sj_ui", "0..=100 UI", j.sj_ui));
+        }
+        if !(j.sj_hz.is_finite() && j.sj_hz > 0.0 && j.sj_hz < self.baud_hz / 2.0) {
+            return Err(bad(
+                "channel.jitter.sj_hz",
+                "0 < sj_hz < baud_hz / 2",
+                j.sj_hz,
+            ));
+        }
+        if !(j.dcd_ui.is_finite() && (0.0..=0.5).contains(&j.dcd_ui)) {
+            return Err(bad("channel.jitter.dcd_ui", "0..=0.5 UI", j.dcd_ui));
+        }
         if ch.pulse.is_empty() || ch.pulse.len() > 1024 || ch.pulse.iter().any(|p| !p.is_finite()) {
             return Err(bad("channel.pulse", "1..=1024 finite samples", &ch.pulse));
         }
@@ -284,6 +540,43 @@ impl LinkConfig {
             return Err(bad("channel.snr_db", "-20..=100 dB", ch.snr_db));
         }
         let rx = &self.rx;
+        if rx.samples_per_ui % 2 != 0 || !(4..=32).contains(&rx.samples_per_ui) {
+            return Err(bad("rx.samples_per_ui", "even, 4..=32", rx.samples_per_ui));
+        }
+        if !(rx.frontend_bw.is_finite() && (0.1..=2.0).contains(&rx.frontend_bw)) {
+            return Err(bad("rx.frontend_bw", "0.1..=2 (× baud_hz)", rx.frontend_bw));
+        }
+        let c = &rx.ctle;
+        if !(c.g_dc_db.is_finite() && (-20.0..=0.0).contains(&c.g_dc_db)) {
+            return Err(bad("rx.ctle.g_dc_db", "-20..=0 dB", c.g_dc_db));
+        }
+        if !(c.g_dc2_db.is_finite() && (-6.0..=0.0).contains(&c.g_dc2_db)) {
+            return Err(bad("rx.ctle.g_dc2_db", "-6..=0 dB", c.g_dc2_db));
+        }
+        let cdr = &rx.cdr;
+        if !["mm", "mm_ss", "bang_bang", "gardner"].contains(&cdr.detector.as_str()) {
+            return Err(bad(
+                "rx.cdr.detector",
+                "\"mm\", \"mm_ss\", \"bang_bang\" or \"gardner\"",
+                &cdr.detector,
+            ));
+        }
+        if !(cdr.bandwidth_hz.is_finite()
+            && cdr.bandwidth_hz >= 0.0
+            && cdr.bandwidth_hz < self.baud_hz / 20.0)
+        {
+            return Err(bad(
+                "rx.cdr.bandwidth_hz",
+                "0 (= baud_hz / 2500) or a bandwidth below baud_hz / 20",
+                cdr.bandwidth_hz,
+            ));
+        }
+        if !(cdr.damping.is_finite() && cdr.damping > 0.0 && cdr.damping <= 100.0) {
+            return Err(bad("rx.cdr.damping", "0 < damping <= 100", cdr.damping));
+        }
+        if !(1..=256).contains(&cdr.update_every) {
+            return Err(bad("rx.cdr.update_every", "1..=256", cdr.update_every));
+        }
         if !(1..=64).contains(&rx.ffe_taps) {
             return Err(bad("rx.ffe_taps", "1..=64", rx.ffe_taps));
         }
@@ -346,6 +639,15 @@ mod tests {
         assert!(msg("[tx]\nprbs_order = 8\n").contains("tx.prbs_order"));
         assert!(msg("[tx]\nmodulation = \"nrz\"\nprecoding = true\n").contains("tx.precoding"));
         assert!(msg("[rx]\ndetector = \"dfe\"\ndfe_taps = 0\n").contains("rx.dfe_taps"));
+        assert!(
+            msg("[channel]\nmodel = \"touchstone\"\ntouchstone = \"/no/such/file.s4p\"\n")
+                .contains("channel.touchstone")
+        );
+        assert!(msg("[channel]\nloss_db = -3.0\n").contains("channel.loss_db"));
+        assert!(msg("[rx]\nsamples_per_ui = 5\n").contains("rx.samples_per_ui"));
+        assert!(msg("[rx.ctle]\ng_dc_db = 3.0\n").contains("rx.ctle.g_dc_db"));
+        assert!(msg("[rx.cdr]\ndetector = \"pll\"\n").contains("rx.cdr.detector"));
+        assert!(msg("[channel.jitter]\nrj_ui = -0.1\n").contains("channel.jitter.rj_ui"));
         assert!(LinkConfig::from_json("{\"bogus\": 1}")
             .unwrap_err()
             .to_string()

@@ -3,20 +3,25 @@
 //!
 //! - [`config`]: [`LinkConfig`], a whole link as data (TOML/JSON), validated with
 //!   errors that name the key; `LinkConfig::default()` is the built-in default link.
-//! - [`pipeline`]: [`Link`], a config run as a streaming pipeline (Tx FIR, channel
-//!   pulse, noise, FFE, DFE or MLSE, KP4/KR4 FEC) and its [`LinkResult`] (pre- and
-//!   post-FEC BER, bursts, codeword statistics).
+//! - [`pipeline`]: [`Link`], a config run as a streaming pipeline (Tx FIR, channel,
+//!   noise, jitter, CTLE, CDR, FFE, DFE or MLSE, KP4/KR4 FEC) and its [`LinkResult`]
+//!   (pre- and post-FEC BER, bursts, codeword statistics, eye, bathtub, CDR trace).
+//! - [`analog`]: the oversampled receiver front end of the analog channel models.
 //! - [`mod@sweep`]: one parameter over a list of values, points in parallel (rayon),
 //!   per-point seeds so results do not depend on the thread count.
 //! - [`awgn`]: the first link — PRBS → Gray PAM4 or NRZ (optionally precoded) →
 //!   AWGN → slicer → bit and symbol error counts.
 
+pub mod analog;
 pub mod awgn;
 pub mod config;
 pub mod pipeline;
 pub mod sweep;
 
 pub use awgn::{AwgnLink, AwgnLinkConfig, Modulation};
-pub use config::{ChannelConfig, Detector, FecCode, FecConfig, LinkConfig, RxConfig, TxConfig};
-pub use pipeline::{Link, LinkResult};
+pub use config::{
+    CdrSection, ChannelConfig, ChannelModel, CtleConfig, CtleKind, Detector, FecCode, FecConfig,
+    JitterConfig, LinkConfig, RecordConfig, RxConfig, TxConfig,
+};
+pub use pipeline::{FfeDfeSolution, Link, LinkResult, LOCK_SYMBOLS, TRAIN_SYMBOLS};
 pub use sweep::{point_seed, run_point, sweep, with_param, StopRule};

@@ -225,6 +225,19 @@ impl Prbs {
         Self::with_inversion(order, seed, default_inversion(order))
     }
 
+    /// PRBS `order` started from a register state derived from any 64-bit `seed`
+    /// (`1 + seed·φ mod (2^order − 1)`, φ the 64-bit golden-ratio constant): the
+    /// start every link of this crate uses, so that one seed sets a whole run.
+    pub fn from_seed_u64(order: u32, seed: u64) -> Result<Self> {
+        // An order outside the register's range gets a dummy period here;
+        // `taps_of` then rejects it by name.
+        let period = match order {
+            1..=63 => (1u64 << order) - 1,
+            _ => 1,
+        };
+        Self::new(order, 1 + seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) % period)
+    }
+
     /// As [`Prbs::new`] with the output inversion given explicitly.
     pub fn with_inversion(order: u32, seed: u64, inverted: bool) -> Result<Self> {
         let taps = taps_of(order)?;

@@ -188,7 +188,8 @@ class LinkConfig:
     """A whole link as data: ``tx``, ``channel``, ``rx`` and ``fec`` sections.
 
     ``LinkConfig.default()`` is the built-in default link (106.25 Gb/s PAM4, Tx FIR,
-    symbol-spaced channel pulse, 8-tap FFE + 2-tap DFE, KP4). Build one from a dict
+    16 dB lossy line, 0.75·fb front end, 802.3ck CTLE with COM-style gain choice,
+    bang-bang CDR at 8 samples/UI, 16-tap FFE + 4-tap DFE, KP4). Build one from a dict
     (missing keys take the defaults), from TOML text or a ``.toml`` file, and read or
     change values by dotted key: ``cfg["channel.snr_db"] = 18``. Every config is
     validated by the Rust core; a bad key or value raises ``ValueError`` naming it.
@@ -234,18 +235,19 @@ class LinkConfig:
         self._data = self.replace(key, value)._data
 
     def replace(self, key: str, value: Any) -> "LinkConfig":
-        """A validated copy with ``key`` (dotted: ``"channel.snr_db"``) set to ``value``."""
-        data = self.to_dict()
-        node = data
-        parts = key.split(".")
-        for part in parts[:-1]:
-            if not isinstance(node.get(part), dict):
-                raise ValueError(f"unknown config key {key!r}")
-            node = node[part]
-        if parts[-1] not in node:
-            raise ValueError(f"unknown config key {key!r}")
-        node[parts[-1]] = value.item() if isinstance(value, np.generic) else value
-        return LinkConfig(data)
+        """A validated copy with ``key`` (dotted: ``"channel.snr_db"``) set to ``value``.
+
+        The key is resolved by the Rust core (``link::with_param``), the same code the
+        Rust sweeps use; an unknown key or a bad value raises ``ValueError`` naming it.
+        """
+        if isinstance(value, np.generic):
+            value = value.item()
+        elif isinstance(value, np.ndarray):
+            value = value.tolist()
+        _check_finite_values(value, key)
+        cfg = LinkConfig.__new__(LinkConfig)
+        cfg._data = json.loads(_native.link_config_replace(self.to_json(), key, json.dumps(value)))
+        return cfg
 
     def __repr__(self) -> str:
         return f"LinkConfig({self._data!r})"
@@ -268,7 +270,12 @@ def simulate(
     (pre-FEC, 99% interval), ``burst_histogram``, ``codewords, corrected_codewords,
     uncorrectable_codewords, symbol_errors_per_codeword, post_fec_bits, post_fec_errors,
     post_fec_ber`` (measured), ``post_fec_ber_extrapolated`` (from the histogram),
-    ``ffe_taps, feedback_taps``.
+    ``ffe_taps, feedback_taps``, ``symbol_pulse, symbol_pulse_cursor`` (what the
+    FFE/DFE were solved from), and for the analog channel models ``analog_pulse,
+    samples_per_ui, ctle_gains_db, predicted_snr_db, cdr_locked, cdr_frequency_ppm,
+    cdr_trace_symbol, cdr_trace_phase_ui`` (numpy), ``eye`` (dict: ``counts`` phases ×
+    amplitude bins, ``amplitudes, phases_ui, samples``) and ``bathtub`` (dict:
+    ``phase_ui, ber``); these are None or empty for the pulse model.
     """
     cfg = config if config is not None else LinkConfig.default()
     n = check_count("n_symbols", n_symbols)
@@ -281,6 +288,21 @@ def _sweep_point(config_json: str, n_symbols: int, seed: int, target_errors: Opt
     from serdes_dsp import _native as native
 
     return native.link_simulate(config_json, n_symbols, seed, target_errors)
+
+
+# Per-point arrays and pictures: in ``simulate``'s dict, not in the sweep's table.
+_NOT_IN_TABLE = (
+    "burst_histogram",
+    "symbol_errors_per_codeword",
+    "ffe_taps",
+    "feedback_taps",
+    "symbol_pulse",
+    "analog_pulse",
+    "cdr_trace_symbol",
+    "cdr_trace_phase_ui",
+    "eye",
+    "bathtub",
+)
 
 
 def ber_sweep(
@@ -338,7 +360,7 @@ def ber_sweep(
     for v, r in zip(vals, results):
         assert r is not None
         row = {param: v}
-        row.update({k: r[k] for k in r if k not in ("burst_histogram", "symbol_errors_per_codeword", "ffe_taps", "feedback_taps")})
+        row.update({k: r[k] for k in r if k not in _NOT_IN_TABLE})
         row["symbol_errors_per_codeword"] = r["symbol_errors_per_codeword"]
         rows.append(row)
     return pd.DataFrame(rows)

@@ -93,9 +93,20 @@ def _axes(ax: Optional[Any]) -> Any:
 
 
 def eye_diagram(eye: Any, *, ax: Optional[Any] = None, log: bool = True, cmap: str = "inferno") -> Any:
-    """The 2-D histogram of a :class:`serdes_dsp.analysis.EyeHistogram` as an image
-    (phase in UI across, amplitude up; log colour scale by default). Returns the Axes."""
+    """The 2-D histogram of a :class:`serdes_dsp.analysis.EyeHistogram` (or the
+    ``eye`` dict of :func:`serdes_dsp.link.simulate`) as an image (phase in UI
+    across, amplitude up; log colour scale by default). Returns the Axes."""
     ax = _axes(ax)
+    if isinstance(eye, dict):  # the ``eye`` of ``link.simulate``'s result
+
+        class _Eye:
+            counts = eye["counts"]
+            phases_ui = np.asarray(eye["phases_ui"])
+            amplitudes = np.asarray(eye["amplitudes"])
+            samples = int(eye["samples"])
+            samples_per_ui = int(round(1.0 / (phases_ui[1] - phases_ui[0]))) if len(phases_ui) > 1 else 1
+
+        eye = _Eye
     counts = np.asarray(eye.counts, dtype=float).T
     img = np.log10(1.0 + counts) if log else counts
     ph, amp = eye.phases_ui, eye.amplitudes
@@ -158,4 +169,20 @@ def taps(ffe: ArrayLike, dfe: Optional[ArrayLike] = None, *, ax: Optional[Any] =
     ax.set_ylabel("weight")
     ax.grid(True, alpha=0.3)
     ax.legend()
+    return ax
+
+
+def cdr_phase(result: dict, *, ax: Optional[Any] = None, baud_hz: Optional[float] = None) -> Any:
+    """The CDR's recovered sampling phase (UI) against time, from the
+    ``cdr_trace_symbol``/``cdr_trace_phase_ui`` of :func:`serdes_dsp.link.simulate`
+    (or any dict with those keys; e.g. from :class:`serdes_dsp.cdr.Cdr`). Time is in
+    symbols, or in µs when ``baud_hz`` is given. Returns the Axes."""
+    ax = _axes(ax)
+    k = np.asarray(result["cdr_trace_symbol"], dtype=float)
+    ph = np.asarray(result["cdr_trace_phase_ui"], dtype=float)
+    t = k / baud_hz * 1e6 if baud_hz else k
+    ax.plot(t, ph, lw=0.8)
+    ax.set_xlabel("time (µs)" if baud_hz else "symbol")
+    ax.set_ylabel("recovered phase (UI)")
+    ax.grid(True, alpha=0.3)
     return ax

@@ -1,4 +1,5 @@
 //! Bindings of `serdes_dsp::link`: the AWGN link and the configurable whole link.
+use numpy::{IntoPyArray, PyArray2};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use serdes_dsp::link::{AwgnLink, AwgnLinkConfig, LinkConfig, Modulation};
@@ -9,6 +10,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(simulate_awgn, m)?)?;
     m.add_function(wrap_pyfunction!(link_default_json, m)?)?;
     m.add_function(wrap_pyfunction!(link_config_json, m)?)?;
+    m.add_function(wrap_pyfunction!(link_config_replace, m)?)?;
     m.add_function(wrap_pyfunction!(link_simulate, m)?)?;
     m.add_function(wrap_pyfunction!(point_seed, m)?)?;
     Ok(())
@@ -94,6 +96,19 @@ fn link_config_json(text: &str, fmt: &str) -> PyResult<String> {
     Ok(c.to_json())
 }
 
+/// `config_json` with the dotted key `param` set to the JSON value `value_json`,
+/// validated, as complete JSON (the core's `link::with_param`: one implementation
+/// of dotted keys for Rust sweeps and Python).
+#[pyfunction]
+fn link_config_replace(config_json: &str, param: &str, value_json: &str) -> PyResult<String> {
+    let base = LinkConfig::from_json(config_json).py()?;
+    let value: serde_json::Value = serde_json::from_str(value_json)
+        .map_err(|e| invalid("value", "a JSON-serialisable value", e))?;
+    Ok(serdes_dsp::link::with_param(&base, param, &value)
+        .py()?
+        .to_json())
+}
+
 /// Runs the link of `config_json` for `n_symbols` symbols (or until `target_errors`
 /// pre-FEC bit errors); returns a dict of results (see `serdes_dsp.link.simulate`).
 #[pyfunction]
@@ -136,5 +151,41 @@ fn link_simulate<'py>(
     d.set_item("post_fec_ber_extrapolated", r.post_fec_ber_from_histogram)?;
     d.set_item("ffe_taps", r.ffe_taps)?;
     d.set_item("feedback_taps", r.feedback_taps)?;
+    d.set_item("symbol_pulse", r.symbol_pulse)?;
+    d.set_item("symbol_pulse_cursor", r.symbol_pulse_cursor)?;
+    d.set_item("analog_pulse", r.analog_pulse)?;
+    d.set_item("samples_per_ui", r.samples_per_ui)?;
+    d.set_item("ctle_gains_db", r.ctle_gains_db)?;
+    d.set_item("predicted_snr_db", r.predicted_snr_db)?;
+    d.set_item("cdr_locked", r.cdr_locked)?;
+    d.set_item("cdr_frequency_ppm", r.cdr_frequency_ppm)?;
+    let (idx, phase): (Vec<u64>, Vec<f64>) = r.cdr_trace.iter().copied().unzip();
+    d.set_item("cdr_trace_symbol", idx.into_pyarray(py))?;
+    d.set_item("cdr_trace_phase_ui", phase.into_pyarray(py))?;
+    match &r.eye {
+        Some(eye) => {
+            let (phases, bins) = eye.shape();
+            let counts =
+                numpy::ndarray::Array2::from_shape_vec((phases, bins), eye.counts().to_vec())
+                    .map_err(|e| invalid("eye", "a consistent histogram", e))?;
+            let e = PyDict::new(py);
+            let counts: Bound<'py, PyArray2<u64>> = counts.into_pyarray(py);
+            e.set_item("counts", counts)?;
+            e.set_item("amplitudes", eye.amplitudes().into_pyarray(py))?;
+            e.set_item("phases_ui", eye.phases_ui().into_pyarray(py))?;
+            e.set_item("samples", eye.samples())?;
+            d.set_item("eye", e)?;
+        }
+        None => d.set_item("eye", py.None())?,
+    }
+    match &r.bathtub {
+        Some(b) => {
+            let t = PyDict::new(py);
+            t.set_item("phase_ui", b.phase_ui.clone().into_pyarray(py))?;
+            t.set_item("ber", b.ber.clone().into_pyarray(py))?;
+            d.set_item("bathtub", t)?;
+        }
+        None => d.set_item("bathtub", py.None())?,
+    }
     Ok(d)
 }

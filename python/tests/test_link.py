@@ -12,7 +12,7 @@ def awgn_only(snr_db: float) -> LinkConfig:
     return LinkConfig(
         {
             "tx": {"fir": []},
-            "channel": {"pulse": [1.0], "cursor": 0, "snr_db": snr_db},
+            "channel": {"model": "pulse", "pulse": [1.0], "cursor": 0, "snr_db": snr_db},
             "rx": {"ffe_taps": 1, "ffe_cursor": 0, "detector": "slicer"},
             "fec": {"code": "none"},
         }
@@ -35,6 +35,10 @@ def test_default_config_is_complete_and_round_trips():
         ("channel.snr_db", float("nan"), "channel.snr_db"),
         ("fec.interleave", 3, "fec.interleave"),
         ("tx.prbs_order", 8, "tx.prbs_order"),
+        ("channel.loss_db", -1.0, "channel.loss_db"),
+        ("rx.samples_per_ui", 7, "rx.samples_per_ui"),
+        ("rx.cdr.detector", "pll", "rx.cdr.detector"),
+        ("rx.ctle.g_dc_db", 5.0, "rx.ctle.g_dc_db"),
     ],
 )
 def test_bad_values_name_the_key(key, value, name):
@@ -80,3 +84,47 @@ def test_dask_gives_the_same_table():
                 awgn_only(12.0), "channel.snr_db", [11.0, 13.0], target_errors=100, max_symbols=50_000, executor=client, progress=False
             )
     assert local.equals(remote)
+
+
+def test_missing_touchstone_file_names_the_key(tmp_path):
+    with pytest.raises(ValueError, match=r"channel\.touchstone"):
+        LinkConfig({"channel": {"model": "touchstone", "touchstone": str(tmp_path / "none.s4p")}})
+
+
+def test_replace_uses_the_cores_dotted_keys():
+    cfg = LinkConfig.default().replace("rx.cdr.bandwidth_hz", np.float64(30e6))
+    assert cfg["rx.cdr.bandwidth_hz"] == 30e6
+    assert cfg.replace("rx.ffe_taps", 8.0)["rx.ffe_taps"] == 8  # a whole float for an integer key
+    with pytest.raises(ValueError, match="param"):
+        cfg.replace("rx.cdr.nonsense", 1)
+
+
+def test_default_analog_link_returns_eye_bathtub_trace_and_taps():
+    r = simulate(LinkConfig.default().replace("channel.snr_db", 20.0), n_symbols=100_000, seed=3)
+    assert r["cdr_locked"] is True
+    assert len(r["ffe_taps"]) == 16 and len(r["feedback_taps"]) == 4
+    g_dc, g_dc2 = r["ctle_gains_db"]
+    assert -20 <= g_dc <= 0 and -6 <= g_dc2 <= 0
+    assert r["samples_per_ui"] == 8 and abs(max(r["analog_pulse"]) - 1.0) < 1e-6
+    eye = r["eye"]
+    assert eye["counts"].shape == (16, 128) and eye["counts"].sum() == eye["samples"]
+    assert 0.99 * 100_000 * 8 <= eye["samples"] <= 100_000 * 8  # the last windows wait for the delay
+    # The eye's UI windows are centred on the pulse peak: the bathtub is best mid-UI.
+    tub = r["bathtub"]
+    best = tub["phase_ui"][int(np.argmin(tub["ber"]))]
+    assert 0.25 <= best <= 0.75, tub
+    assert len(r["cdr_trace_symbol"]) == len(r["cdr_trace_phase_ui"]) > 1000
+    assert np.all(np.diff(r["cdr_trace_symbol"]) == 16)
+    # Locked: the recovered phase wanders by far less than a UI.
+    assert np.ptp(r["cdr_trace_phase_ui"]) < 0.25
+
+
+def test_plots_of_a_link_result():
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    from serdes_dsp import plot
+
+    r = simulate(LinkConfig.default().replace("channel.snr_db", 20.0), n_symbols=20_000, seed=1)
+    assert plot.eye_diagram(r["eye"]).images
+    assert plot.cdr_phase(r, baud_hz=53.125e9).lines
+    assert plot.bathtub(r["bathtub"]).lines
