@@ -56,6 +56,7 @@ pub(crate) mod bitslice;
 pub mod chien;
 mod decode;
 pub mod encode;
+pub mod extrapolate;
 pub mod gf;
 pub mod interleave;
 pub mod lanes;
