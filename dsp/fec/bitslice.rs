@@ -238,6 +238,7 @@ fn subset_table<const W: usize>(x: &Planes<W>, base: usize, t: &mut [Lanes<W>; 3
 }
 
 /// Subset tables of one symbol position: `(LO, HI)`.
+#[derive(Debug, Clone)]
 pub(crate) struct Subsets<const W: usize> {
     lo: [Lanes<W>; 32],
     hi: [Lanes<W>; 32],
@@ -257,21 +258,29 @@ impl<const W: usize> Subsets<W> {
         subset_table(x, 5, &mut self.hi);
     }
 
-    /// `acc ^= c·x` for the `x` of the last [`Subsets::build`].
+    /// `acc ^= c·x` for the `x` of the last [`Subsets::build`]. Written out plane by
+    /// plane: as a loop, the compiler turned the look-ups into vector gathers.
     #[inline(always)]
     pub(crate) fn mul_add(&self, idx: &ConstIndex, acc: &mut Planes<W>) {
-        for o in 0..10 {
-            let p = self.lo[(idx[o] & 31) as usize].xor(self.hi[(idx[10 + o] & 31) as usize]);
-            acc[o] = acc[o].xor(p);
+        macro_rules! planes {
+            ($($o:literal)*) => {$(
+                acc[$o] = acc[$o]
+                    .xor(self.lo[(idx[$o] & 31) as usize])
+                    .xor(self.hi[(idx[10 + $o] & 31) as usize]);
+            )*};
         }
+        planes!(0 1 2 3 4 5 6 7 8 9);
     }
 
     /// `c·x` for the `x` of the last [`Subsets::build`].
     #[inline(always)]
     pub(crate) fn mul(&self, idx: &ConstIndex, out: &mut Planes<W>) {
-        for o in 0..10 {
-            out[o] = self.lo[(idx[o] & 31) as usize].xor(self.hi[(idx[10 + o] & 31) as usize]);
+        macro_rules! planes {
+            ($($o:literal)*) => {$(
+                out[$o] = self.lo[(idx[$o] & 31) as usize].xor(self.hi[(idx[10 + $o] & 31) as usize]);
+            )*};
         }
+        planes!(0 1 2 3 4 5 6 7 8 9);
     }
 }
 
@@ -321,6 +330,20 @@ fn load4(row: &[u16], pos: isize, len: usize) -> u64 {
     }
 }
 
+/// Asks the cache for the line holding `x` (a hint: no effect on results).
+#[inline(always)]
+fn prefetch(x: &u16) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: `prefetcht0` (SSE, on every x86-64 CPU) only hints the cache; it never
+    // faults and has no architectural effect. The address is that of a live `&u16`.
+    unsafe {
+        use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+        _mm_prefetch::<_MM_HINT_T0>((x as *const u16).cast::<i8>());
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = x;
+}
+
 /// Loads symbols `pos .. pos+4` (of `0..len`) of the group's codewords and
 /// transposes them: afterwards `m[16u + b]` is plane `b` of symbol `pos + u`.
 /// Codeword `64w + c` of the group (`< count`) is row `(64w + c)·stride` of `rows`.
@@ -337,7 +360,16 @@ fn load_chunk<const W: usize>(
         // The bulk: a full group, four symbols inside every row. Row `cw` is
         // codeword `64w + c`, so rows in order fill `m[c].0[w]` column by column.
         let p = pos as usize;
+        // Each row is read 8 bytes per call, 256 or more rows apart: too many streams
+        // for the hardware prefetchers. Every 32 symbols (64 bytes, so every line
+        // once) fetch the line 128 symbols ahead.
+        let ahead = p.is_multiple_of(32);
         for (cw, row) in rows.chunks(stride).take(64 * W).enumerate() {
+            if ahead {
+                if let Some(x) = row.get(p + 128) {
+                    prefetch(x);
+                }
+            }
             let v = match row.get(p..p + 4) {
                 Some(&[a, b, c, d]) => {
                     a as u64 | (b as u64) << 16 | (c as u64) << 32 | (d as u64) << 48
@@ -623,15 +655,17 @@ impl<const W: usize> Register<W> {
 
 /// The powers `α^(−k(n−1−i))` for `k = 1 … max_degree` and every position `i < n`,
 /// bit-sliced over positions in groups of `64·W`: the Chien search evaluates
-/// `Λ(X_i^−1) = Σ λ_k · α^(−k(n−1−i))` for a whole group as `Σ λ_k · A_k` — one
-/// subset-table build of `A_k` and 20 XORs per coefficient and group.
+/// `Λ(X_i^−1) = Σ λ_k · α^(−k(n−1−i))` for a whole group as `Σ λ_k · A_k`. The
+/// subset tables of every `A_k` are built here, once per code (`2t · ⌈n/64W⌉` of
+/// 2 KiB: 180 KiB for KP4), so a coefficient costs 20 look-ups and XORs per group.
 #[derive(Debug, Clone)]
 pub(crate) struct ChienTable<const W: usize> {
     max_degree: usize,
     groups: usize,
-    /// `planes[(k−1)·groups + g]`: plane `b`, lane bit `c` of word `w` is bit `b` of
-    /// `α^(−k(n−1−i))` with `i = 64·(W·g + w) + c` (0 past `n`).
-    planes: Vec<Planes<W>>,
+    /// `subsets[(k−1)·groups + g]`: the subset tables of `A_k` on group `g`, whose
+    /// plane `b`, lane bit `c` of word `w` is bit `b` of `α^(−k(n−1−i))` with
+    /// `i = 64·(W·g + w) + c` (0 past `n`).
+    subsets: Vec<Subsets<W>>,
     /// Lane bits of positions `< n`, per group.
     valid: Vec<Lanes<W>>,
 }
@@ -655,10 +689,18 @@ impl<const W: usize> ChienTable<W> {
                 }
             }
         }
+        let subsets = planes
+            .iter()
+            .map(|p| {
+                let mut s = Subsets::new();
+                s.build(p);
+                s
+            })
+            .collect();
         ChienTable {
             max_degree,
             groups,
-            planes,
+            subsets,
             valid,
         }
     }
@@ -681,7 +723,6 @@ pub(crate) fn chien_search<const W: usize>(
 ) {
     roots.clear();
     let l0 = lambda.first().copied().unwrap_or(0);
-    let mut subsets = Subsets::<W>::new();
     for g in 0..table.groups {
         let mut acc = [Lanes::<W>::ZERO; 10];
         for (b, a) in acc.iter_mut().enumerate() {
@@ -693,8 +734,8 @@ pub(crate) fn chien_search<const W: usize>(
             if lk == 0 || k > table.max_degree {
                 continue;
             }
-            subsets.build(&table.planes[(k - 1) * table.groups + g]);
-            subsets.mul_add(&ALL_CONST_INDEX[(lk & 1023) as usize], &mut acc);
+            table.subsets[(k - 1) * table.groups + g]
+                .mul_add(&ALL_CONST_INDEX[(lk & 1023) as usize], &mut acc);
         }
         let mut any = Lanes::<W>::ZERO;
         for p in &acc {
