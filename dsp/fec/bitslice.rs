@@ -334,11 +334,11 @@ fn load4(row: &[u16], pos: isize, len: usize) -> u64 {
 #[inline(always)]
 fn prefetch(x: &u16) {
     #[cfg(target_arch = "x86_64")]
-    // SAFETY: `prefetcht0` (SSE, on every x86-64 CPU) only hints the cache; it never
+    // SAFETY: `prefetcht1` (SSE, on every x86-64 CPU) only hints the cache; it never
     // faults and has no architectural effect. The address is that of a live `&u16`.
     unsafe {
-        use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
-        _mm_prefetch::<_MM_HINT_T0>((x as *const u16).cast::<i8>());
+        use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T1};
+        _mm_prefetch::<_MM_HINT_T1>((x as *const u16).cast::<i8>());
     }
     #[cfg(not(target_arch = "x86_64"))]
     let _ = x;
@@ -360,13 +360,13 @@ fn load_chunk<const W: usize>(
         // The bulk: a full group, four symbols inside every row. Row `cw` is
         // codeword `64w + c`, so rows in order fill `m[c].0[w]` column by column.
         let p = pos as usize;
-        // Each row is read 8 bytes per call, 256 or more rows apart: too many streams
-        // for the hardware prefetchers. Every 32 symbols (64 bytes, so every line
-        // once) fetch the line 128 symbols ahead.
+        // Each row is read 8 bytes per call, 256 rows apart: too many streams for
+        // the hardware prefetchers. Every 32 symbols (64 bytes, so every line once)
+        // fetch the next line into L2 (256 rows of lines ahead would not fit L1).
         let ahead = p.is_multiple_of(32);
         for (cw, row) in rows.chunks(stride).take(64 * W).enumerate() {
             if ahead {
-                if let Some(x) = row.get(p + 128) {
+                if let Some(x) = row.get(p + 32) {
                     prefetch(x);
                 }
             }
