@@ -613,12 +613,16 @@ impl Cdr {
             PhaseTrace::Off => {}
         }
         self.n_sym += p as u64;
-        let dev = self.lf.update(err as f64, p);
+        // The next position is mu + sps·(p + p·f − kick): all but the kick is known
+        // before the block's error, which is the loop's critical path.
+        let sps = self.sps as f64;
+        let ahead = self.mu + sps * (p as f64 + p as f64 * f);
+        let kick = self.lf.update_kick(err as f64, p);
         self.lock
             .add(sq as f64, p as u64, self.n_sym, self.lf.frequency());
         // Positive (a block advances at least 0.7 of its nominal span): truncation
         // is the floor.
-        let next = self.mu + self.sps as f64 * (p as f64 + dev);
+        let next = ahead - sps * kick;
         let fl = next as i64;
         self.base += fl;
         self.mu = next - fl as f64;

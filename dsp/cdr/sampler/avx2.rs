@@ -10,8 +10,20 @@
 #[cfg(target_arch = "x86_64")]
 use std::arch::x86_64::*;
 
-use super::{MmSums, Slicer, LANES};
+use super::{MmSums, Slicer};
 use crate::cdr::interp::InterpKind;
+
+/// The tree reduction of [`super::scalar::tree`] on partial sums 0–7 (`lo`) and
+/// 8–15 (`hi`), in registers: the sum is on the loop's critical path.
+#[inline]
+#[target_feature(enable = "avx2,fma")]
+fn tree(lo: __m256, hi: __m256) -> f32 {
+    let r8 = _mm256_add_ps(lo, hi);
+    let r4 = _mm_add_ps(_mm256_castps256_ps128(r8), _mm256_extractf128_ps::<1>(r8));
+    let r2 = _mm_add_ps(r4, _mm_movehl_ps(r4, r4));
+    let r1 = _mm_add_ss(r2, _mm_shuffle_ps::<1>(r2, r2));
+    _mm_cvtss_f32(r1)
+}
 
 /// See [`super::scalar::mm_block`]; same preconditions.
 ///
@@ -21,6 +33,7 @@ use crate::cdr::interp::InterpKind;
 /// inside `x` (the gathers are not bounds-checked); `symbols` is as long as `data`.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,fma")]
+#[inline]
 #[allow(clippy::too_many_arguments)]
 pub(crate) unsafe fn mm_block(
     kind: InterpKind,
@@ -180,21 +193,12 @@ pub(crate) unsafe fn mm_block(
         pl = l;
         k += 8;
     }
-    let mut sq = [0.0f32; LANES];
-    let mut mm = [0.0f32; LANES];
-    // SAFETY: each array holds sixteen floats: two registers.
-    unsafe {
-        _mm256_storeu_ps(sq.as_mut_ptr(), sq_lo);
-        _mm256_storeu_ps(sq.as_mut_ptr().add(8), sq_hi);
-        _mm256_storeu_ps(mm.as_mut_ptr(), mm_lo);
-        _mm256_storeu_ps(mm.as_mut_ptr().add(8), mm_hi);
-    }
     let last = _mm256_set1_epi32(((n - 1) % 8) as i32);
     let last_y = _mm256_cvtss_f32(_mm256_permutevar8x32_ps(py, last));
     let last_l = _mm256_cvtss_f32(_mm256_permutevar8x32_ps(pl, last));
     MmSums {
-        sq: super::scalar::tree(&sq),
-        mm: super::scalar::tree(&mm),
+        sq: tree(sq_lo, sq_hi),
+        mm: tree(mm_lo, mm_hi),
         last: (last_y, last_l),
     }
 }

@@ -36,6 +36,7 @@ fn tree(v: __m512) -> f32 {
 /// `symbols` is as long as `data`.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx512f,avx512bw,avx512dq,avx512vl,avx2,fma")]
+#[inline]
 #[allow(clippy::too_many_arguments)]
 pub(crate) unsafe fn mm_block(
     kind: InterpKind,

@@ -91,7 +91,7 @@ impl Sampler {
     ///
     /// The caller guarantees every position's support inside `x` (the CDR's `fits`);
     /// the scalar backend panics otherwise, the SIMD ones would read out of bounds.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn mm_block(
         &self,
         x: &[f32],
