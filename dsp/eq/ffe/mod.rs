@@ -7,7 +7,7 @@
 //! add, taps in order); `avx2.rs` (8 lanes) and `avx512.rs` (16 lanes) are the
 //! register-blocked SIMD kernels (a fused multiply-add chain per output), `fma.rs` the
 //! decimating body they share. The same kernels serve the direct channel convolution
-//! ([`crate::channel::conv`]) through [`fir`].
+//! ([`crate::channel::conv`]) through `fir`.
 //!
 //! # Definition and alignment
 //!
