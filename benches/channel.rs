@@ -1,5 +1,6 @@
 //! Throughput of the channel convolution (`channel::conv::Convolver`) in input
-//! samples per second, on blocks of 256 Ki samples:
+//! samples per second of thread CPU time (`support/cpu_time.rs`: per core on a shared
+//! machine), on blocks of 256 Ki samples:
 //!
 //! - `conv/direct_<backend>/<len>`: the direct kernel of each backend this CPU runs;
 //! - `conv/fft/<len>`: FFT overlap-save;
@@ -8,6 +9,10 @@
 //! direct, 1024 samples FFT). `DIRECT_MAX_LEN` in `dsp/channel/conv/mod.rs` is the
 //! length where `fft` overtakes the fastest `direct_*`.
 
+#[path = "support/cpu_time.rs"]
+mod cpu_time;
+
+use criterion::measurement::Measurement;
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use serdes_dsp::channel::conv::{Convolver, Method};
 use serdes_dsp::cpu::Backend;
@@ -34,7 +39,7 @@ fn lengths() -> Vec<usize> {
     }
 }
 
-fn conv(c: &mut Criterion) {
+fn conv<M: Measurement>(c: &mut Criterion<M>) {
     let x = signal(N, 1);
     let mut out = vec![0f32; N];
     let lens = lengths();
@@ -65,5 +70,9 @@ fn conv(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, conv);
+criterion_group! {
+    name = benches;
+    config = cpu_time::cpu_criterion();
+    targets = conv
+}
 criterion_main!(benches);

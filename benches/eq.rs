@@ -1,8 +1,13 @@
-//! Throughput of the equalisers, in symbols (samples) per second on blocks of
+//! Throughput of the equalisers, in symbols (samples) per second of thread CPU time
+//! (`support/cpu_time.rs`: the figures read per core on a shared machine) on blocks of
 //! 64 Ki samples: the FFE per backend with 8, 16 and 32 taps (`eq/ffe/<backend>`),
 //! the DFE with 1, 4, 8 and 12 taps, PAM4 and NRZ (`eq/dfe`), the MLSE with one and
 //! two post-cursors (`eq/mlse`) and the CTLE on an oversampled waveform (`eq/ctle`).
 
+#[path = "support/cpu_time.rs"]
+mod cpu_time;
+
+use criterion::measurement::Measurement;
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use serdes_dsp::cpu::Backend;
 use serdes_dsp::eq::{Ctle, CtleParams, Dfe, Ffe, Mlse, Modulation};
@@ -23,7 +28,7 @@ fn signal(n: usize) -> Vec<f32> {
         .collect()
 }
 
-fn ffe(c: &mut Criterion) {
+fn ffe<M: Measurement>(c: &mut Criterion<M>) {
     let x = signal(N);
     let mut out = vec![0f32; N];
     for backend in Backend::available() {
@@ -42,7 +47,7 @@ fn ffe(c: &mut Criterion) {
     }
 }
 
-fn dfe(c: &mut Criterion) {
+fn dfe<M: Measurement>(c: &mut Criterion<M>) {
     let x = signal(N);
     let mut out = vec![0u8; N];
     let mut group = c.benchmark_group("eq/dfe");
@@ -59,7 +64,7 @@ fn dfe(c: &mut Criterion) {
     group.finish();
 }
 
-fn mlse(c: &mut Criterion) {
+fn mlse<M: Measurement>(c: &mut Criterion<M>) {
     let x = signal(N);
     let mut out = vec![0u8; N];
     let mut group = c.benchmark_group("eq/mlse");
@@ -76,7 +81,7 @@ fn mlse(c: &mut Criterion) {
     group.finish();
 }
 
-fn ctle(c: &mut Criterion) {
+fn ctle<M: Measurement>(c: &mut Criterion<M>) {
     let x = signal(N);
     let mut out = vec![0f32; N];
     let mut group = c.benchmark_group("eq/ctle");
@@ -92,5 +97,9 @@ fn ctle(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, ffe, dfe, mlse, ctle);
+criterion_group! {
+    name = benches;
+    config = cpu_time::cpu_criterion();
+    targets = ffe, dfe, mlse, ctle
+}
 criterion_main!(benches);

@@ -176,10 +176,18 @@ impl LoopFilter {
     /// the update, the proportional kick clamped to ±`symbols`/4 UI) and updates `f`.
     #[inline]
     pub fn update(&mut self, error_sum: f64, symbols: usize) -> f64 {
+        let f = self.freq;
+        symbols as f64 * f - self.update_kick(error_sum, symbols)
+    }
+
+    /// [`LoopFilter::update`] returning only the proportional kick (clamped, UI): the
+    /// CDR adds the frequency part ahead of time, so that only the kick waits for the
+    /// block's error.
+    #[inline(always)]
+    pub(crate) fn update_kick(&mut self, error_sum: f64, symbols: usize) -> f64 {
         let kick = (self.gains.kp * error_sum).clamp(-(symbols as f64) / 4.0, symbols as f64 / 4.0);
-        let step = symbols as f64 * self.freq - kick;
         self.freq = (self.freq - self.gains.ki * error_sum).clamp(-self.max_freq, self.max_freq);
-        step
+        kick
     }
 
     /// Sets the accumulator back to `initial_ppm`.

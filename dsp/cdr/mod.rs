@@ -12,6 +12,8 @@
 //!   the frequency accumulator and the lock detector;
 //! - [`Cdr`] (file `recovery.rs`): the streaming block tying them
 //!   together: waveform in, one sample per UI out, with the phase trace;
+//! - `sampler/`: the Mueller–Müller tracking loop's inner pass fused (interpolate,
+//!   slice, sum the detector's errors), scalar reference + AVX2 + AVX-512;
 //! - [`waveform`]: oversampled PAM4 test waveforms with delay, ppm offset and SJ;
 //! - [`characterise`]: jitter transfer, jitter tolerance and ppm tracking
 //!   measurements of a configured CDR.
@@ -20,10 +22,11 @@ pub mod characterise;
 pub mod interp;
 pub mod loop_filter;
 mod recovery;
+mod sampler;
 pub mod ted;
 pub mod waveform;
 
 pub use interp::{InterpKind, Interpolator};
 pub use loop_filter::{LockDetector, LoopFilter, LoopGains};
-pub use recovery::{Cdr, CdrConfig, CdrOutput};
+pub use recovery::{Cdr, CdrConfig, CdrOutput, PhaseTrace};
 pub use ted::{BangBang, Detector, Gardner, MmForm, MuellerMuller, TimingErrorDetector};

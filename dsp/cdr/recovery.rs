@@ -2,9 +2,9 @@
 
 use super::interp::{InterpKind, Interpolator};
 use super::loop_filter::{LockDetector, LoopFilter, LoopGains, MAX_FREQUENCY_OFFSET};
+use super::sampler::Sampler;
 use super::ted::{slice, Detector, Gardner, TimingErrorDetector};
 use crate::cpu::Backend;
-use crate::eq::check_finite_fast;
 use crate::error::{Error, Result};
 
 /// The largest oversampling ratio the [`Cdr`] takes.
@@ -12,6 +12,37 @@ pub const MAX_SAMPLES_PER_UI: usize = 256;
 
 /// The largest loop update interval, symbols.
 pub const MAX_UPDATE_EVERY: usize = 256;
+
+/// Which recovered phases a [`Cdr`] writes to [`CdrOutput::phase_ui`].
+///
+/// The loop moves the phase once per block of `update_every` symbols and in between
+/// it advances by the frequency accumulator, so the per-block trace loses nothing
+/// but the straight line inside a block; at 8 bytes a symbol the per-symbol trace is
+/// the largest output of the CDR.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum PhaseTrace {
+    /// One phase per symbol (the default): `phase_ui[n]` belongs to symbol `n`.
+    #[default]
+    Symbol,
+    /// One phase per block: `phase_ui[b]` belongs to symbol `b·update_every`, the
+    /// block's first.
+    Block,
+    /// No phase trace: `phase_ui` stays empty ([`Cdr::phase_ui`] still gives the
+    /// current phase).
+    Off,
+}
+
+impl PhaseTrace {
+    /// Parses `symbol`, `block` or `off` (`none`).
+    pub fn from_name(name: &str) -> Result<PhaseTrace> {
+        match name {
+            "symbol" => Ok(PhaseTrace::Symbol),
+            "block" => Ok(PhaseTrace::Block),
+            "off" | "none" => Ok(PhaseTrace::Off),
+            other => Err(Error::invalid("trace", "one of symbol, block, off", other)),
+        }
+    }
+}
 
 /// Configuration of a [`Cdr`]; [`CdrConfig::new`] gives the defaults, the fields are
 /// public to change before [`Cdr::new`] checks them.
@@ -59,6 +90,8 @@ pub struct CdrConfig {
     pub acquisition: bool,
     /// Interpolator kernel. Default the fastest this CPU runs.
     pub backend: Backend,
+    /// Which phases go to [`CdrOutput::phase_ui`]. Default one per symbol.
+    pub trace: PhaseTrace,
 }
 
 impl CdrConfig {
@@ -84,6 +117,7 @@ impl CdrConfig {
             lock_windows: 4,
             acquisition: true,
             backend: Backend::detect(),
+            trace: PhaseTrace::Symbol,
         }
     }
 
@@ -127,6 +161,8 @@ pub struct CdrOutput {
     /// Recovered sampling phase in UI: symbol `n` was sampled at `n + phase_ui[n]`
     /// nominal UI after the first input sample. Unwrapped: a frequency offset shows
     /// as a ramp, every whole UI of which is one slip against the nominal clock.
+    /// One entry per symbol by default; one per block, or none, as
+    /// [`CdrConfig::trace`] says (see [`PhaseTrace`]).
     pub phase_ui: Vec<f64>,
 }
 
@@ -184,6 +220,8 @@ pub struct Cdr {
     margin: usize,
     block: usize,
     interp: Interpolator,
+    /// The fused interpolator + slicer + Mueller–Müller kernel.
+    sampler: Sampler,
     det: Detector,
     needs_edges: bool,
     /// Gardner's detector for acquisition, when configured and useful.
@@ -240,6 +278,7 @@ impl Cdr {
             c.lock_windows,
         )?;
         let interp = Interpolator::new(c.interpolator).with_backend(c.backend)?;
+        let sampler = Sampler::new(c.interpolator, interp.backend(), c.amplitude);
         let sps = c.samples_per_ui;
         // Edges sit up to (1 + 5 %)/2 UI before the data position; plus the support.
         let margin = (sps * 5).div_ceil(8) + 2;
@@ -261,6 +300,7 @@ impl Cdr {
             margin,
             block: p,
             interp,
+            sampler,
             needs_edges,
             lf,
             lock,
@@ -361,9 +401,13 @@ impl Cdr {
     pub fn process_into(&mut self, x: &[f32], out: &mut CdrOutput) -> Result<usize> {
         match self.interp.backend() {
             #[cfg(target_arch = "x86_64")]
-            Backend::Avx2 | Backend::Avx512 => {
-                // SAFETY: the backend was checked available when stored; AVX-512
-                // machines have AVX2 and FMA.
+            Backend::Avx512 => {
+                // SAFETY: the backend was checked available when stored.
+                unsafe { self.process_avx512(x, out) }
+            }
+            #[cfg(target_arch = "x86_64")]
+            Backend::Avx2 => {
+                // SAFETY: the backend was checked available when stored.
                 unsafe { self.process_avx2(x, out) }
             }
             _ => self.process_body(x, out),
@@ -382,15 +426,57 @@ impl Cdr {
         self.process_body(x, out)
     }
 
+    /// [`Cdr::process_body`] compiled for AVX-512 (the loop's glue sixteen wide).
+    ///
+    /// # Safety
+    /// The CPU must support AVX-512 F/BW/DQ/VL and FMA: called only with a stored
+    /// [`Backend::Avx512`], handed out after detection.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx512f,avx512bw,avx512dq,avx512vl,avx2,fma")]
+    unsafe fn process_avx512(&mut self, x: &[f32], out: &mut CdrOutput) -> Result<usize> {
+        self.process_body(x, out)
+    }
+
+    /// Phase entries a block writes.
+    #[inline(always)]
+    fn trace_per_block(&self) -> usize {
+        match self.cfg.trace {
+            PhaseTrace::Symbol => self.block,
+            PhaseTrace::Block => 1,
+            PhaseTrace::Off => 0,
+        }
+    }
+
+    /// Makes room for one more block at `w` (symbols) and `wp` (phases), growing by
+    /// `more` blocks at once: resizing zero-fills, so the buffers grow to about what
+    /// the call will produce rather than to the worst case.
+    #[inline(always)]
+    fn ensure(&self, out: &mut CdrOutput, w: usize, wp: usize, more: usize) {
+        let p = self.block;
+        if w + p > out.samples.len() {
+            let n = w + p * (1 + more);
+            out.samples.resize(n, 0.0);
+            out.symbols.resize(n, 0);
+        }
+        let tp = self.trace_per_block();
+        if wp + tp > out.phase_ui.len() {
+            out.phase_ui.resize(wp + tp * (1 + more), 0.0);
+        }
+    }
+
     #[inline(always)]
     fn process_body(&mut self, x: &[f32], out: &mut CdrOutput) -> Result<usize> {
-        check_finite_fast("waveform", x)?;
+        if !self.sampler.all_finite(x) {
+            crate::error::check_finite("waveform", x)?;
+        }
         let before = out.len();
-        let max = before + self.max_output_len(x.len());
-        out.samples.resize(max, 0.0);
-        out.symbols.resize(max, 0);
-        out.phase_ui.resize(max, 0.0);
         let mut w = before;
+        let mut wp = out.phase_ui.len();
+        let tp = self.trace_per_block();
+        // Blocks this call should produce at the current frequency, plus one.
+        let span = self.sps as f64 * (1.0 + self.lf.frequency()) * self.block as f64;
+        let more = ((self.hist.len() + x.len()) as f64 / span) as usize + 1;
+        self.ensure(out, w, wp, more);
         let x0 = self.hist_start + self.hist.len() as i64;
         // Blocks that reach back into the history run on history ++ head of x.
         if self.origin() < x0 {
@@ -400,18 +486,22 @@ impl Cdr {
             let span = self.block * (self.sps + self.sps / 16 + 1) + 2 * self.margin + 8;
             scratch.extend_from_slice(&x[..x.len().min(span)]);
             while self.origin() < x0 && self.fits(scratch.len(), self.hist_start) {
-                self.run_block(&scratch, self.hist_start, out, w);
+                self.ensure(out, w, wp, more / 8);
+                self.run_block(&scratch, self.hist_start, out, w, wp);
                 w += self.block;
+                wp += tp;
             }
             self.scratch = scratch;
         }
         while self.fits(x.len(), x0) {
-            self.run_block(x, x0, out, w);
+            self.ensure(out, w, wp, more / 8);
+            self.run_block(x, x0, out, w, wp);
             w += self.block;
+            wp += tp;
         }
         out.samples.truncate(w);
         out.symbols.truncate(w);
-        out.phase_ui.truncate(w);
+        out.phase_ui.truncate(wp);
         // Keep what the next block needs.
         let end = x0 + x.len() as i64;
         let keep = self.origin().clamp(self.hist_start, end);
@@ -461,49 +551,78 @@ impl Cdr {
         hi < len
     }
 
-    /// One block: writes `p` symbols at `out[w..]` (`out` already sized).
+    /// One block: writes `p` symbols at `out[w..]` and its phases at
+    /// `out.phase_ui[wp..]` (`out` already sized).
     #[inline(always)]
-    fn run_block(&mut self, v: &[f32], v0: i64, out: &mut CdrOutput, w: usize) {
+    fn run_block(&mut self, v: &[f32], v0: i64, out: &mut CdrOutput, w: usize, wp: usize) {
         let p = self.block;
         let s = &v[(self.origin() - v0) as usize..];
         let step = self.step();
         let start = self.start();
-        let data = &mut out.samples[w..w + p];
-        self.interp.grid_unchecked(s, start, step, data);
         let acquiring = self.acquire.is_some() && !self.lock.locked();
-        let edges: &[f32] = if self.needs_edges || acquiring {
-            let e0 = ((self.margin as f64 + self.mu) - step as f64 * 0.5) as f32;
-            self.interp.grid_unchecked(s, e0, step, &mut self.edges);
-            &self.edges
-        } else {
-            &[]
-        };
-        let data = &out.samples[w..w + p];
-        let sq = slice_block(
-            data,
-            self.cfg.amplitude,
-            self.inv_amp,
-            &mut out.symbols[w..w + p],
-            &mut self.levels,
-        );
-        let mut err = self.det.block_error(data, edges, &self.levels);
-        if acquiring {
-            if let Some(g) = &mut self.acquire {
-                err = g.block_error(data, edges, &self.levels) * self.acquire_scale;
+        let (err, sq) = match self.det.mm_linear_mut() {
+            // The tracking loop of the linear Mueller–Müller detector: one fused pass.
+            Some(mm) if !acquiring => {
+                let sums = self.sampler.mm_block(
+                    s,
+                    start,
+                    step,
+                    mm.carry(),
+                    &mut out.samples[w..w + p],
+                    &mut out.symbols[w..w + p],
+                );
+                mm.set_carry(sums.last);
+                (sums.mm * mm.inv_a2(), sums.sq)
             }
-        }
+            _ => {
+                let data = &mut out.samples[w..w + p];
+                self.interp.grid_unchecked(s, start, step, data);
+                let edges: &[f32] = if self.needs_edges || acquiring {
+                    let e0 = ((self.margin as f64 + self.mu) - step as f64 * 0.5) as f32;
+                    self.interp.grid_unchecked(s, e0, step, &mut self.edges);
+                    &self.edges
+                } else {
+                    &[]
+                };
+                let data = &out.samples[w..w + p];
+                let sq = slice_block(
+                    data,
+                    self.cfg.amplitude,
+                    self.inv_amp,
+                    &mut out.symbols[w..w + p],
+                    &mut self.levels,
+                );
+                let mut err = self.det.block_error(data, edges, &self.levels);
+                if acquiring {
+                    if let Some(g) = &mut self.acquire {
+                        err = g.block_error(data, edges, &self.levels) * self.acquire_scale;
+                    }
+                }
+                (err, sq)
+            }
+        };
         let f = self.lf.frequency();
         let theta0 = self.phase_ui();
-        for (k, ph) in out.phase_ui[w..w + p].iter_mut().enumerate() {
-            *ph = theta0 + k as f64 * f;
+        match self.cfg.trace {
+            PhaseTrace::Symbol => {
+                for (k, ph) in out.phase_ui[wp..wp + p].iter_mut().enumerate() {
+                    *ph = theta0 + k as f64 * f;
+                }
+            }
+            PhaseTrace::Block => out.phase_ui[wp] = theta0,
+            PhaseTrace::Off => {}
         }
         self.n_sym += p as u64;
-        let dev = self.lf.update(err as f64, p);
+        // The next position is mu + sps·(p + p·f − kick): all but the kick is known
+        // before the block's error, which is the loop's critical path.
+        let sps = self.sps as f64;
+        let ahead = self.mu + sps * (p as f64 + p as f64 * f);
+        let kick = self.lf.update_kick(err as f64, p);
         self.lock
             .add(sq as f64, p as u64, self.n_sym, self.lf.frequency());
         // Positive (a block advances at least 0.7 of its nominal span): truncation
         // is the floor.
-        let next = self.mu + self.sps as f64 * (p as f64 + dev);
+        let next = ahead - sps * kick;
         let fl = next as i64;
         self.base += fl;
         self.mu = next - fl as f64;
@@ -688,17 +807,103 @@ mod tests {
         assert_eq!(cdr.symbols_out(), 0);
     }
 
+    #[test]
+    fn every_backend_gives_the_scalar_bits() {
+        // The whole CDR, acquisition (Gardner, separate blocks) then tracking (the
+        // fused Mueller–Müller pass), on each kernel: same samples, symbols, phases.
+        let t = Timing {
+            delay_ui: 0.41,
+            ppm: -200.0,
+            sj_amplitude_ui: 0.1,
+            sj_frequency_per_ui: 2e-4,
+            ..Timing::default()
+        };
+        for (sps, p, kind, det) in [
+            (16, 16, InterpKind::Cubic, "mm"),
+            (8, 16, InterpKind::Cubic, "mm"),
+            (8, 37, InterpKind::Cubic, "mm"),
+            (5, 5, InterpKind::Linear, "mm"),
+            (8, 16, InterpKind::Cubic, "gardner"),
+        ] {
+            let (_, x) = signal(30_000, sps, t, 9);
+            let run = |backend: Backend| {
+                let mut cfg = CdrConfig::new(sps);
+                cfg.update_every = p;
+                cfg.interpolator = kind;
+                cfg.detector = det.into();
+                cfg.backend = backend;
+                let mut cdr = Cdr::new(cfg).unwrap();
+                let out = cdr.process(&x).unwrap();
+                assert!(cdr.locked(), "{backend:?} {sps} {p}");
+                (out, cdr.phase_ui(), cdr.frequency_ppm())
+            };
+            let want = run(Backend::Scalar);
+            for backend in Backend::available() {
+                let got = run(backend);
+                let b = |v: &[f32]| v.iter().map(|y| y.to_bits()).collect::<Vec<_>>();
+                assert_eq!(
+                    b(&got.0.samples),
+                    b(&want.0.samples),
+                    "{backend:?} {sps} {p}"
+                );
+                assert_eq!(got.0.symbols, want.0.symbols);
+                assert_eq!(got.0.phase_ui, want.0.phase_ui);
+                assert_eq!((got.1, got.2), (want.1, want.2));
+            }
+        }
+    }
+
+    #[test]
+    fn phase_trace_per_block_and_off() {
+        let t = Timing {
+            delay_ui: 0.1,
+            ppm: 100.0,
+            ..Timing::default()
+        };
+        let (_, x) = signal(20_000, 8, t, 4);
+        let run = |trace: PhaseTrace| {
+            let mut cfg = CdrConfig::new(8);
+            cfg.update_every = 12;
+            cfg.trace = trace;
+            let mut cdr = Cdr::new(cfg).unwrap();
+            let mut out = CdrOutput::new();
+            for c in x.chunks(3001) {
+                cdr.process_into(c, &mut out).unwrap();
+            }
+            (out, cdr.phase_ui())
+        };
+        let (all, ph) = run(PhaseTrace::Symbol);
+        assert_eq!(all.phase_ui.len(), all.len());
+        let (blk, ph_b) = run(PhaseTrace::Block);
+        let (off, ph_o) = run(PhaseTrace::Off);
+        assert_eq!((ph_b, ph_o), (ph, ph));
+        for o in [&blk, &off] {
+            assert_eq!(o.samples, all.samples);
+            assert_eq!(o.symbols, all.symbols);
+        }
+        assert!(off.phase_ui.is_empty());
+        let every: Vec<f64> = all.phase_ui.iter().step_by(12).copied().collect();
+        assert_eq!(blk.phase_ui, every);
+        assert_eq!(PhaseTrace::from_name("block").unwrap(), PhaseTrace::Block);
+        assert!(PhaseTrace::from_name("sometimes")
+            .unwrap_err()
+            .to_string()
+            .contains("`trace`"));
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(24))]
         #[test]
         fn chunk_invariant(cuts in proptest::collection::vec(0usize..3000, 0..8),
-                           det in 0usize..4, sps in 2usize..20, p in 1usize..40, linear in any::<bool>()) {
+                           det in 0usize..4, sps in 2usize..20, p in 1usize..40, linear in any::<bool>(),
+                           trace in 0usize..3) {
             let t = Timing { delay_ui: 0.2, ppm: 250.0, sj_amplitude_ui: 0.3, sj_frequency_per_ui: 1e-3, ..Timing::default() };
             let (_, x) = signal(3000, sps, t, 5);
             let mut cfg = CdrConfig::new(sps);
             cfg.detector = ["mm", "mm_ss", "bang_bang", "gardner"][det].into();
             cfg.update_every = p;
             if linear { cfg.interpolator = InterpKind::Linear; }
+            cfg.trace = [PhaseTrace::Symbol, PhaseTrace::Block, PhaseTrace::Off][trace];
             let mut whole = Cdr::new(cfg.clone()).unwrap();
             let want = whole.process(&x).unwrap();
             let mut parts = Cdr::new(cfg).unwrap();

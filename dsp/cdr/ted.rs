@@ -164,6 +164,22 @@ impl MuellerMuller {
     pub fn amplitude(&self) -> f32 {
         self.amplitude
     }
+
+    /// The previous block's last sample and level `(y, â)`.
+    pub(crate) fn carry(&self) -> (f32, f32) {
+        (self.prev_y, self.prev_level)
+    }
+
+    /// Sets the previous block's last sample and level (a fused kernel's result).
+    pub(crate) fn set_carry(&mut self, (y, level): (f32, f32)) {
+        self.prev_y = y;
+        self.prev_level = level;
+    }
+
+    /// `1/A²`, the linear form's normalisation.
+    pub(crate) fn inv_a2(&self) -> f32 {
+        self.inv_a2
+    }
 }
 
 impl TimingErrorDetector for MuellerMuller {
@@ -403,6 +419,14 @@ impl Detector {
                 ))
             }
         })
+    }
+
+    /// The linear Mueller–Müller detector, if that is what this is.
+    pub(crate) fn mm_linear_mut(&mut self) -> Option<&mut MuellerMuller> {
+        match self {
+            Detector::MuellerMuller(d) if d.form == MmForm::Linear => Some(d),
+            _ => None,
+        }
     }
 
     /// The slicer's outer level the detector was built with.

@@ -31,6 +31,7 @@
 
 use super::lms::{LmsAlgorithm, Trajectory};
 use super::Modulation;
+use crate::cpu::Backend;
 use crate::eq::check_finite_fast as check_finite;
 use crate::error::{check_max_u8, Error, Result};
 use crate::signal::gray_decode;
@@ -64,6 +65,8 @@ pub struct Dfe {
     hist: u64,
     /// Feedback of taps 2..N per byte of `hist >> bits`.
     luts: Vec<[f32; 256]>,
+    /// Kernel of the one-tap candidate pass (the decisions are the same on all).
+    backend: Backend,
 }
 
 /// Settings of [`Dfe::adapt`].
@@ -114,11 +117,25 @@ impl Dfe {
             thresholds: [0.0; 3],
             hist: 0,
             luts: Vec::new(),
+            backend: Backend::detect(),
         };
         dfe.update_thresholds();
         dfe.build_luts();
         dfe.reset();
         Ok(dfe)
+    }
+
+    /// The same DFE with the candidate pass of `backend` (the decisions are the same
+    /// on every backend: only exact compares differ in width); errors if this CPU
+    /// cannot run it.
+    pub fn with_backend(mut self, backend: Backend) -> Result<Dfe> {
+        self.backend = backend.require()?;
+        Ok(self)
+    }
+
+    /// The backend of the candidate pass.
+    pub fn backend(&self) -> Backend {
+        self.backend
     }
 
     /// The alphabet.
@@ -386,56 +403,144 @@ impl Dfe {
     ) {
         let bits: u32 = if Q == 4 { 2 } else { 1 };
         let mask = (1u64 << bits) - 1;
+        let w = field_width::<Q>();
+        let fmask = (1u64 << w) - 1;
         let b1 = self.taps[0];
         // Tap 1's feedback for each possible previous decision, folded into the
-        // thresholds: candidate c decides `Σ_i [v ≥ t_i + b1·L(c)]` on `v = x − rest`,
-        // so the Q candidates are Q×(Q−1) independent compares that LLVM packs into
-        // SIMD lanes, off the loop-carried path.
+        // thresholds: candidate c decides `Σ_i [v ≥ t_i + b1·L(c)]` on `v = x − rest`.
         let mut fb1 = [0.0f32; Q];
         for (c, f) in fb1.iter_mut().enumerate() {
             *f = b1 * self.levels[c];
         }
-        let mut tt = [[f32::INFINITY; Q]; 3];
+        let mut tt = [[f32::INFINITY; 4]; 3];
         for (i, row) in tt.iter_mut().enumerate().take(Q - 1) {
-            for (c, t) in row.iter_mut().enumerate() {
+            for (c, t) in row.iter_mut().enumerate().take(Q) {
                 *t = self.thresholds[i] + fb1[c];
             }
         }
         let luts = &self.luts[..];
         let mut hist = self.hist;
-        for (n, (&xn, s)) in x.iter().zip(symbols.iter_mut()).enumerate() {
-            let older = hist >> bits;
-            let mut rest = 0.0f32;
-            if G > 0 {
+        // The loop-carried state is `s = w·d[n−1]`, the shift that selects the
+        // candidate field of the previous decision: `s' = (fields >> s) & fmask`.
+        let mut s = w as u64 * (hist & mask);
+        if G == 0 {
+            // One tap: the candidates do not depend on the decisions at all, so a
+            // vectorised pass computes them for a block and the serial pass is two
+            // instructions per symbol.
+            let mut fields = [0u16; BLOCK];
+            for (k, (xb, sb)) in x.chunks(BLOCK).zip(symbols.chunks_mut(BLOCK)).enumerate() {
+                let fb = &mut fields[..xb.len()];
+                candidates::<Q>(self.backend, xb, &tt, fb);
+                if SOFT {
+                    let so = &mut soft[k * BLOCK..k * BLOCK + xb.len()];
+                    for ((&f, o), (&xn, y)) in fb.iter().zip(sb.iter_mut()).zip(xb.iter().zip(so)) {
+                        *y = xn - fb1[(s / w as u64) as usize];
+                        s = (f as u64 >> s) & fmask;
+                        *o = (s / w as u64) as u8;
+                    }
+                } else {
+                    for (&f, o) in fb.iter().zip(sb.iter_mut()) {
+                        s = (f as u64 >> s) & fmask;
+                        *o = (s / w as u64) as u8;
+                    }
+                }
+            }
+            // The history register: the last decisions, newest lowest.
+            let keep = (64 / bits as usize).min(symbols.len());
+            for &d in &symbols[symbols.len() - keep..] {
+                hist = (hist << bits) | d as u64;
+            }
+        } else {
+            for (n, (&xn, o)) in x.iter().zip(symbols.iter_mut()).enumerate() {
+                let older = hist >> bits;
                 // Start from the first table: no `0.0 +` on the loop-carried path.
-                rest = luts[0][(older & 0xff) as usize];
+                let mut rest = luts[0][(older & 0xff) as usize];
                 let n_tables = if G == 8 { luts.len() } else { G };
                 for (g, lut) in luts.iter().enumerate().take(n_tables).skip(1) {
                     rest += lut[((older >> (8 * g)) & 0xff) as usize];
                 }
-            }
-            let v = xn - rest;
-            // One bit mask per threshold, bit c for candidate c (cmpps + movmskps);
-            // the previous decision then picks bit `prev` of each and adds them.
-            let mut masks = [0u64; 3];
-            for (m, row) in masks.iter_mut().zip(&tt).take(Q - 1) {
-                for (c, &t) in row.iter().enumerate() {
-                    *m |= ((v >= t) as u64) << c;
+                let v = xn - rest;
+                if SOFT {
+                    soft[n] = v - fb1[(s / w as u64) as usize];
                 }
+                let f = candidate_fields::<Q>(v, &tt);
+                s = (f as u64 >> s) & fmask;
+                let d = s / w as u64;
+                *o = d as u8;
+                hist = (hist << bits) | d;
             }
-            let prev = hist & mask;
-            let mut d = 0u64;
-            for &m in masks.iter().take(Q - 1) {
-                d += (m >> prev) & 1;
-            }
-            if SOFT {
-                soft[n] = v - fb1[prev as usize];
-            }
-            *s = d as u8;
-            hist = (hist << bits) | d;
         }
         self.hist = hist;
     }
+}
+
+/// Samples per block of the one-tap candidate pass.
+const BLOCK: usize = 256;
+
+/// Bits per candidate field: a field holds `w·d` (`d` the candidate's decision),
+/// which is the shift that selects the next symbol's field — `w·(Q−1) < 2^w`.
+#[inline(always)]
+const fn field_width<const Q: usize>() -> u32 {
+    if Q == 4 {
+        4
+    } else {
+        1
+    }
+}
+
+/// The decision of every candidate previous symbol `c` on `v`, packed: field `c`
+/// (bits `w·c ..`) holds `w·Σ_i [v ≥ tt[i][c]]`.
+#[inline(always)]
+fn candidate_fields<const Q: usize>(v: f32, tt: &[[f32; 4]; 3]) -> u16 {
+    let w = field_width::<Q>();
+    let mut f = 0u32;
+    for row in tt.iter().take(Q - 1) {
+        for (c, &t) in row.iter().enumerate().take(Q) {
+            f += ((v >= t) as u32) << (w * c as u32 + w.trailing_zeros());
+        }
+    }
+    f as u16
+}
+
+/// [`candidate_fields`] for every sample of `x` (the one-tap kernel's first pass).
+#[inline(always)]
+fn candidates_body<const Q: usize>(x: &[f32], tt: &[[f32; 4]; 3], out: &mut [u16]) {
+    for (o, &v) in out.iter_mut().zip(x) {
+        *o = candidate_fields::<Q>(v, tt);
+    }
+}
+
+fn candidates<const Q: usize>(backend: Backend, x: &[f32], tt: &[[f32; 4]; 3], out: &mut [u16]) {
+    match backend {
+        // SAFETY: a stored Avx2/Avx512 backend passed `Backend::require` or was chosen
+        // by `Backend::detect`, so the CPU has the features the shims enable.
+        #[cfg(target_arch = "x86_64")]
+        Backend::Avx512 => unsafe { candidates_avx512::<Q>(x, tt, out) },
+        #[cfg(target_arch = "x86_64")]
+        Backend::Avx2 => unsafe { candidates_avx2::<Q>(x, tt, out) },
+        _ => candidates_body::<Q>(x, tt, out),
+    }
+}
+
+/// [`candidates_body`] compiled for AVX2 (eight samples per compare).
+///
+/// # Safety
+/// The CPU must support AVX2: call only with a stored [`Backend::Avx2`].
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+unsafe fn candidates_avx2<const Q: usize>(x: &[f32], tt: &[[f32; 4]; 3], out: &mut [u16]) {
+    candidates_body::<Q>(x, tt, out)
+}
+
+/// [`candidates_body`] compiled for AVX-512 (sixteen samples per compare, mask
+/// registers).
+///
+/// # Safety
+/// The CPU must support AVX-512 F/BW/VL: call only with a stored [`Backend::Avx512`].
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,avx512bw,avx512vl,avx2,fma")]
+unsafe fn candidates_avx512<const Q: usize>(x: &[f32], tt: &[[f32; 4]; 3], out: &mut [u16]) {
+    candidates_body::<Q>(x, tt, out)
 }
 
 fn midpoints(levels: &[f32; 4], q: usize) -> [f32; 3] {

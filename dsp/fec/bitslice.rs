@@ -123,9 +123,8 @@ const fn build_all_const_index() -> [ConstIndex; 1024] {
 /// search multiplies by locator coefficients that change per codeword.
 static ALL_CONST_INDEX: [ConstIndex; 1024] = build_all_const_index();
 
-/// Subset-table indices of `g_0 … g_(T−1)` of `g(x) = ∏_{j<T} (x − α^j)`, at compile
-/// time (`T ≤ 32`).
-const fn generator_index<const T: usize>() -> [ConstIndex; T] {
+/// `g_0 … g_(T−1)` of `g(x) = ∏_{j<T} (x − α^j)` at compile time (`T ≤ 32`).
+const fn generator_coefficients<const T: usize>() -> [u16; T] {
     let mut g = [0u16; 33];
     g[0] = 1;
     let mut j = 0;
@@ -145,19 +144,32 @@ const fn generator_index<const T: usize>() -> [ConstIndex; T] {
         g[0] = gf::mul_const(g[0], r);
         j += 1;
     }
-    let mut out = [[0u8; 20]; T];
+    let mut out = [0u16; T];
     let mut i = 0;
     while i < T {
-        out[i] = const_index(g[i]);
+        out[i] = g[i];
         i += 1;
     }
     out
 }
 
-/// `2t = 30`: RS(544,514) "KP4" (and any code with 30 parity symbols).
-const KP4_GEN: [ConstIndex; 30] = generator_index::<30>();
-/// `2t = 14`: RS(528,514) "KR4".
-const KR4_GEN: [ConstIndex; 14] = generator_index::<14>();
+/// Multiplication-matrix rows of `g_0 … g_(T−1)` (row `o`, bit `b`: input plane `b`
+/// enters output plane `o`), at compile time, for the direct-XOR steps.
+const fn generator_rows<const T: usize>() -> [[u16; 10]; T] {
+    let g = generator_coefficients::<T>();
+    let mut out = [[0u16; 10]; T];
+    let mut i = 0;
+    while i < T {
+        out[i] = gf::mul_matrix_rows_const(g[i]);
+        i += 1;
+    }
+    out
+}
+
+/// Matrix rows of the KP4 generator coefficients (direct-XOR steps).
+const KP4_ROWS: [[u16; 10]; 30] = generator_rows::<30>();
+/// Matrix rows of the KR4 generator coefficients (direct-XOR steps).
+const KR4_ROWS: [[u16; 10]; 14] = generator_rows::<14>();
 
 /// Which shift-register step a code uses: the generic one reads its constants from
 /// [`SlicedCode::gen`]; for `2t = 30` and `2t = 14` (the generator depends only on
@@ -226,6 +238,7 @@ fn subset_table<const W: usize>(x: &Planes<W>, base: usize, t: &mut [Lanes<W>; 3
 }
 
 /// Subset tables of one symbol position: `(LO, HI)`.
+#[derive(Debug, Clone)]
 pub(crate) struct Subsets<const W: usize> {
     lo: [Lanes<W>; 32],
     hi: [Lanes<W>; 32],
@@ -245,21 +258,29 @@ impl<const W: usize> Subsets<W> {
         subset_table(x, 5, &mut self.hi);
     }
 
-    /// `acc ^= c·x` for the `x` of the last [`Subsets::build`].
+    /// `acc ^= c·x` for the `x` of the last [`Subsets::build`]. Written out plane by
+    /// plane: as a loop, the compiler turned the look-ups into vector gathers.
     #[inline(always)]
     pub(crate) fn mul_add(&self, idx: &ConstIndex, acc: &mut Planes<W>) {
-        for o in 0..10 {
-            let p = self.lo[(idx[o] & 31) as usize].xor(self.hi[(idx[10 + o] & 31) as usize]);
-            acc[o] = acc[o].xor(p);
+        macro_rules! planes {
+            ($($o:literal)*) => {$(
+                acc[$o] = acc[$o]
+                    .xor(self.lo[(idx[$o] & 31) as usize])
+                    .xor(self.hi[(idx[10 + $o] & 31) as usize]);
+            )*};
         }
+        planes!(0 1 2 3 4 5 6 7 8 9);
     }
 
     /// `c·x` for the `x` of the last [`Subsets::build`].
     #[inline(always)]
     pub(crate) fn mul(&self, idx: &ConstIndex, out: &mut Planes<W>) {
-        for o in 0..10 {
-            out[o] = self.lo[(idx[o] & 31) as usize].xor(self.hi[(idx[10 + o] & 31) as usize]);
+        macro_rules! planes {
+            ($($o:literal)*) => {$(
+                out[$o] = self.lo[(idx[$o] & 31) as usize].xor(self.hi[(idx[10 + $o] & 31) as usize]);
+            )*};
         }
+        planes!(0 1 2 3 4 5 6 7 8 9);
     }
 }
 
@@ -309,6 +330,20 @@ fn load4(row: &[u16], pos: isize, len: usize) -> u64 {
     }
 }
 
+/// Asks the cache for the line holding `x` (a hint: no effect on results).
+#[inline(always)]
+fn prefetch(x: &u16) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: `prefetcht1` (SSE, on every x86-64 CPU) only hints the cache; it never
+    // faults and has no architectural effect. The address is that of a live `&u16`.
+    unsafe {
+        use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T1};
+        _mm_prefetch::<_MM_HINT_T1>((x as *const u16).cast::<i8>());
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = x;
+}
+
 /// Loads symbols `pos .. pos+4` (of `0..len`) of the group's codewords and
 /// transposes them: afterwards `m[16u + b]` is plane `b` of symbol `pos + u`.
 /// Codeword `64w + c` of the group (`< count`) is row `(64w + c)·stride` of `rows`.
@@ -325,7 +360,16 @@ fn load_chunk<const W: usize>(
         // The bulk: a full group, four symbols inside every row. Row `cw` is
         // codeword `64w + c`, so rows in order fill `m[c].0[w]` column by column.
         let p = pos as usize;
+        // Each row is read 8 bytes per call, 256 rows apart: too many streams for
+        // the hardware prefetchers. Every 32 symbols (64 bytes, so every line once)
+        // fetch the next line into L2 (256 rows of lines ahead would not fit L1).
+        let ahead = p.is_multiple_of(32);
         for (cw, row) in rows.chunks(stride).take(64 * W).enumerate() {
+            if ahead {
+                if let Some(x) = row.get(p + 32) {
+                    prefetch(x);
+                }
+            }
             let v = match row.get(p..p + 4) {
                 Some(&[a, b, c, d]) => {
                     a as u64 | (b as u64) << 16 | (c as u64) << 32 | (d as u64) << 48
@@ -350,121 +394,69 @@ fn load_chunk<const W: usize>(
     transpose64(m);
 }
 
-/// `acc ^= c·x` with the 20 indices of `c` constant: ten planes written out.
-macro_rules! mul_add_const {
-    ($subsets:expr, $idx:expr, $acc:expr) => {
-        mul_add_const!(@planes $subsets, $idx, $acc, [0 1 2 3 4 5 6 7 8 9])
-    };
-    (@planes $subsets:expr, $idx:expr, $acc:expr, [$($o:literal)*]) => {
+/// `$acc ^= c·$x` by direct XORs, `$rows` (a constant expression) being the matrix
+/// rows of `c`: output plane `o` gets the input planes of the set bits of row `o`.
+/// The conditions are compile-time constants, so only the XORs of set bits remain —
+/// about five per plane, fused by AVX-512 into `vpternlogq` pairs — and the input
+/// planes stay in registers: no table, no index, no load but the accumulator.
+macro_rules! mul_add_direct {
+    ($rows:expr, $x:expr, $acc:expr) => {{
+        const ROWS: [u16; 10] = $rows;
+        mul_add_direct!(@planes ROWS, $x, $acc, [0 1 2 3 4 5 6 7 8 9])
+    }};
+    (@planes $r:ident, $x:expr, $acc:expr, [$($o:literal)*]) => {{
         $(
-            $acc[$o] = $acc[$o].xor(
-                $subsets.lo[($idx[$o] & 31) as usize].xor($subsets.hi[($idx[10 + $o] & 31) as usize]),
-            );
+            $acc[$o] = xor_row!($r[$o], $x, $acc[$o]);
         )*
-    };
+    }};
 }
 
-/// `acc ^= c1·x1 + c2·x2` with both index sets constant.
-macro_rules! mul_add2_const {
-    ($s1:expr, $i1:expr, $s2:expr, $i2:expr, $acc:expr) => {
-        mul_add2_const!(@planes $s1, $i1, $s2, $i2, $acc, [0 1 2 3 4 5 6 7 8 9])
+/// `$a` XOR the planes `$x[b]` of the set bits `b` of the constant `$row`.
+macro_rules! xor_row {
+    ($row:expr, $x:expr, $a:expr) => {
+        xor_row!(@bits $row, $x, $a, [0 1 2 3 4 5 6 7 8 9])
     };
-    (@planes $s1:expr, $i1:expr, $s2:expr, $i2:expr, $acc:expr, [$($o:literal)*]) => {
+    (@bits $row:expr, $x:expr, $a:expr, [$($b:literal)*]) => {{
+        let mut a = $a;
         $(
-            $acc[$o] = $acc[$o].xor(
-                $s1.lo[($i1[$o] & 31) as usize]
-                    .xor($s1.hi[($i1[10 + $o] & 31) as usize])
-                    .xor($s2.lo[($i2[$o] & 31) as usize])
-                    .xor($s2.hi[($i2[10 + $o] & 31) as usize]),
-            );
+            if ($row >> $b) & 1 == 1 {
+                a = a.xor($x[$b]);
+            }
         )*
-    };
+        a
+    }};
 }
 
-/// `out = c·x` with the indices of `c` constant.
-macro_rules! mul_const {
-    ($subsets:expr, $idx:expr, $out:expr) => {
-        mul_const!(@planes $subsets, $idx, $out, [0 1 2 3 4 5 6 7 8 9])
-    };
-    (@planes $subsets:expr, $idx:expr, $out:expr, [$($o:literal)*]) => {
-        $(
-            $out[$o] = $subsets.lo[($idx[$o] & 31) as usize].xor($subsets.hi[($idx[10 + $o] & 31) as usize]);
-        )*
-    };
-}
-
-/// A shift-register step specialised to one `2t` (see [`Register::step`]).
-macro_rules! unrolled_step {
-    ($name:ident, $table:ident, $t:literal, [$($j:literal)*]) => {
+/// One shift-register step for one `2t` with direct XORs (see [`mul_add_direct`]):
+/// the feedback's ten planes stay in registers; each slot is loaded, updated and
+/// stored once.
+macro_rules! direct_step {
+    ($name:ident, $rows:ident, $t:literal, [$($j:literal)*]) => {
         #[inline(always)]
         fn $name(&mut self, d: &Planes<W>) {
             const T: usize = $t;
-            const TABLE: [ConstIndex; T] = $table;
-            debug_assert_eq!(self.ring.len(), T);
             let h = self.head;
-            let mut fb = [Lanes::ZERO; 10];
-            for b in 0..10 {
-                fb[b] = d[b].xor(self.ring[h][b]);
-            }
-            self.subsets.build(&fb);
             let ring: &mut [Planes<W>; T] = match (&mut self.ring[..]).try_into() {
                 Ok(r) => r,
                 Err(_) => return,
             };
+            let mut fb = [Lanes::ZERO; 10];
+            for b in 0..10 {
+                fb[b] = d[b].xor(ring[h][b]);
+            }
             $(
                 {
                     let s = h + 1 + $j;
                     let s = if s >= T { s - T } else { s };
-                    mul_add_const!(self.subsets, TABLE[T - 1 - $j], ring[s]);
-                }
-            )*
-            mul_const!(self.subsets, TABLE[0], ring[h]);
-            self.head = if h + 1 == T { 0 } else { h + 1 };
-        }
-    };
-}
-
-/// Two shift-register steps at once for one `2t`, constants as immediates: with
-/// `fb1 = d1 + R[0]` and `fb2 = d2 + R[1] + fb1·g_(T−1)`, the register becomes
-/// `R''[j] = R[j+2] + fb1·g_(T−2−j) + fb2·g_(T−1−j)` (`j ≤ T−3`),
-/// `R''[T−2] = fb1·g_0 + fb2·g_1`, `R''[T−1] = fb2·g_0` — each slot read and
-/// written once per two symbols. `$j` lists `0 … T−3`.
-macro_rules! unrolled_double_step {
-    ($name:ident, $table:ident, $t:literal, [$($j:literal)*]) => {
-        #[inline(always)]
-        fn $name(&mut self, d1: &Planes<W>, d2: &Planes<W>) {
-            const T: usize = $t;
-            const TABLE: [ConstIndex; T] = $table;
-            let h = self.head;
-            let h1 = if h + 1 == T { 0 } else { h + 1 };
-            let ring: &mut [Planes<W>; T] = match (&mut self.ring[..]).try_into() {
-                Ok(r) => r,
-                Err(_) => return,
-            };
-            let mut fb1 = [Lanes::ZERO; 10];
-            for b in 0..10 {
-                fb1[b] = d1[b].xor(ring[h][b]);
-            }
-            self.subsets.build(&fb1);
-            let mut fb2 = [Lanes::ZERO; 10];
-            for b in 0..10 {
-                fb2[b] = d2[b].xor(ring[h1][b]);
-            }
-            mul_add_const!(self.subsets, TABLE[T - 1], fb2);
-            self.subsets2.build(&fb2);
-            $(
-                {
-                    let s = h + 2 + $j;
-                    let s = if s >= T { s - T } else { s };
-                    mul_add2_const!(self.subsets, TABLE[T - 2 - $j], self.subsets2, TABLE[T - 1 - $j], ring[s]);
+                    let mut acc = ring[s];
+                    mul_add_direct!($rows[T - 1 - $j], fb, acc);
+                    ring[s] = acc;
                 }
             )*
             let mut last = [Lanes::ZERO; 10];
-            mul_const!(self.subsets, TABLE[0], last);
-            mul_add_const!(self.subsets2, TABLE[1], last);
+            mul_add_direct!($rows[0], fb, last);
             ring[h] = last;
-            mul_const!(self.subsets2, TABLE[0], ring[h1]);
-            self.head = if h1 + 1 == T { 0 } else { h1 + 1 };
+            self.head = if h + 1 == T { 0 } else { h + 1 };
         }
     };
 }
@@ -475,7 +467,6 @@ pub(crate) struct Register<const W: usize> {
     pub(crate) ring: Vec<Planes<W>>,
     pub(crate) head: usize,
     subsets: Subsets<W>,
-    subsets2: Subsets<W>,
     chunk: [Lanes<W>; 64],
 }
 
@@ -485,7 +476,6 @@ impl<const W: usize> Register<W> {
             ring: vec![[Lanes::ZERO; 10]; two_t],
             head: 0,
             subsets: Subsets::new(),
-            subsets2: Subsets::new(),
             chunk: [Lanes::ZERO; 64],
         }
     }
@@ -517,23 +507,11 @@ impl<const W: usize> Register<W> {
         self.head = if h + 1 == two_t { 0 } else { h + 1 };
     }
 
-    // The steps for 2t = 30 and 2t = 14 with the generator's subset-table indices
-    // as compile-time constants, every slot and plane written out (no index
-    // loads); the lists are the slots 0 … 2t−2.
-    unrolled_step!(step_2t30, KP4_GEN, 30, [0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28]);
-    unrolled_step!(step_2t14, KR4_GEN, 14, [0 1 2 3 4 5 6 7 8 9 10 11 12]);
-
-    unrolled_double_step!(double_step_2t30, KP4_GEN, 30, [0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27]);
-    unrolled_double_step!(double_step_2t14, KR4_GEN, 14, [0 1 2 3 4 5 6 7 8 9 10 11]);
-
-    #[inline(always)]
-    fn step_kind<const K: u8>(&mut self, code: &SlicedCode, d: &Planes<W>) {
-        match K {
-            STEP_2T30 => self.step_2t30(d),
-            STEP_2T14 => self.step_2t14(d),
-            _ => self.step(code, d),
-        }
-    }
+    // The steps for 2t = 30 and 2t = 14 with the generator's matrices as
+    // compile-time constants, every slot and plane written out; the lists are the
+    // slots 0 … 2t−2.
+    direct_step!(direct_step_2t30, KP4_ROWS, 30, [0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28]);
+    direct_step!(direct_step_2t14, KR4_ROWS, 14, [0 1 2 3 4 5 6 7 8 9 10 11 12]);
 
     /// Clears the register and feeds symbols `0..len` of each of the group's `count`
     /// rows (`rows[c·stride ..]`): afterwards it holds `m(x)·x^(2t) mod g(x)` of
@@ -559,18 +537,22 @@ impl<const W: usize> Register<W> {
             load_chunk(rows, stride, count, pos, len, &mut self.chunk);
             let d: [Planes<W>; 4] =
                 std::array::from_fn(|u| std::array::from_fn(|b| self.chunk[16 * u + b]));
+            // Direct XORs with the feedback in registers, one step at a time
+            // (the double step's 20 feedback planes defeat the vectoriser).
             match K {
                 STEP_2T30 => {
-                    self.double_step_2t30(&d[0], &d[1]);
-                    self.double_step_2t30(&d[2], &d[3]);
+                    for du in &d {
+                        self.direct_step_2t30(du);
+                    }
                 }
                 STEP_2T14 => {
-                    self.double_step_2t14(&d[0], &d[1]);
-                    self.double_step_2t14(&d[2], &d[3]);
+                    for du in &d {
+                        self.direct_step_2t14(du);
+                    }
                 }
                 _ => {
                     for du in &d {
-                        self.step_kind::<K>(code, du);
+                        self.step(code, du);
                     }
                 }
             }
@@ -673,15 +655,17 @@ impl<const W: usize> Register<W> {
 
 /// The powers `α^(−k(n−1−i))` for `k = 1 … max_degree` and every position `i < n`,
 /// bit-sliced over positions in groups of `64·W`: the Chien search evaluates
-/// `Λ(X_i^−1) = Σ λ_k · α^(−k(n−1−i))` for a whole group as `Σ λ_k · A_k` — one
-/// subset-table build of `A_k` and 20 XORs per coefficient and group.
+/// `Λ(X_i^−1) = Σ λ_k · α^(−k(n−1−i))` for a whole group as `Σ λ_k · A_k`. The
+/// subset tables of every `A_k` are built here, once per code (`2t · ⌈n/64W⌉` of
+/// 2 KiB: 180 KiB for KP4), so a coefficient costs 20 look-ups and XORs per group.
 #[derive(Debug, Clone)]
 pub(crate) struct ChienTable<const W: usize> {
     max_degree: usize,
     groups: usize,
-    /// `planes[(k−1)·groups + g]`: plane `b`, lane bit `c` of word `w` is bit `b` of
-    /// `α^(−k(n−1−i))` with `i = 64·(W·g + w) + c` (0 past `n`).
-    planes: Vec<Planes<W>>,
+    /// `subsets[(k−1)·groups + g]`: the subset tables of `A_k` on group `g`, whose
+    /// plane `b`, lane bit `c` of word `w` is bit `b` of `α^(−k(n−1−i))` with
+    /// `i = 64·(W·g + w) + c` (0 past `n`).
+    subsets: Vec<Subsets<W>>,
     /// Lane bits of positions `< n`, per group.
     valid: Vec<Lanes<W>>,
 }
@@ -705,10 +689,18 @@ impl<const W: usize> ChienTable<W> {
                 }
             }
         }
+        let subsets = planes
+            .iter()
+            .map(|p| {
+                let mut s = Subsets::new();
+                s.build(p);
+                s
+            })
+            .collect();
         ChienTable {
             max_degree,
             groups,
-            planes,
+            subsets,
             valid,
         }
     }
@@ -731,7 +723,6 @@ pub(crate) fn chien_search<const W: usize>(
 ) {
     roots.clear();
     let l0 = lambda.first().copied().unwrap_or(0);
-    let mut subsets = Subsets::<W>::new();
     for g in 0..table.groups {
         let mut acc = [Lanes::<W>::ZERO; 10];
         for (b, a) in acc.iter_mut().enumerate() {
@@ -743,8 +734,8 @@ pub(crate) fn chien_search<const W: usize>(
             if lk == 0 || k > table.max_degree {
                 continue;
             }
-            subsets.build(&table.planes[(k - 1) * table.groups + g]);
-            subsets.mul_add(&ALL_CONST_INDEX[(lk & 1023) as usize], &mut acc);
+            table.subsets[(k - 1) * table.groups + g]
+                .mul_add(&ALL_CONST_INDEX[(lk & 1023) as usize], &mut acc);
         }
         let mut any = Lanes::<W>::ZERO;
         for p in &acc {
@@ -834,11 +825,11 @@ mod tests {
 
     #[test]
     fn compile_time_generator_tables_match() {
-        for (two_t, table) in [(30usize, &KP4_GEN[..]), (14, &KR4_GEN[..])] {
+        for (two_t, table) in [(30usize, &KP4_ROWS[..]), (14, &KR4_ROWS[..])] {
             let g = crate::fec::ReedSolomon::new(600, 600 - two_t).unwrap();
-            let want: Vec<ConstIndex> = g.generator()[..two_t]
+            let want: Vec<[u16; 10]> = g.generator()[..two_t]
                 .iter()
-                .map(|&c| const_index(c))
+                .map(|&c| gf::mul_matrix_rows(c))
                 .collect();
             assert_eq!(table, &want[..]);
         }

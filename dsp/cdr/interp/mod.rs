@@ -18,7 +18,7 @@
 //! gathers, which AVX-512 does not make cheaper per element.
 
 mod avx2;
-mod scalar;
+pub(crate) mod scalar;
 
 use crate::cpu::Backend;
 use crate::error::{Error, Result};

@@ -4,9 +4,10 @@
 //!
 //! [`Convolver`] picks one of two methods when it is built:
 //!
-//! - **direct** (`len(h) ≤` [`DIRECT_MAX_LEN`]): a dot product per output, with a
-//!   scalar reference (`scalar.rs`) and AVX2/AVX-512 kernels (`avx2.rs`, `avx512.rs`,
-//!   the shared body in `fma.rs`) chosen by [`Backend`]; bit-exact chunk-invariant;
+//! - **direct** (`len(h) ≤` [`DIRECT_MAX_LEN`]): a dot product per output, computed
+//!   by the FIR kernels of the FFE ([`crate::eq::ffe`]: scalar reference and
+//!   register-blocked AVX2/AVX-512 kernels) chosen by [`Backend`]; bit-exact
+//!   chunk-invariant;
 //! - **FFT overlap-save** (longer responses, `fft.rs`): real FFTs of a few times the
 //!   response length; chunk-invariant to FFT rounding ([`FFT_TOLERANCE`]).
 //!
@@ -19,13 +20,7 @@
 //! every output is within `tol · Σ|h| · max|x|` of it, with `tol` =
 //! [`SIMD_TOLERANCE`] for the direct kernels and [`FFT_TOLERANCE`] for the FFT path.
 
-#[cfg(target_arch = "x86_64")]
-mod avx2;
-#[cfg(target_arch = "x86_64")]
-mod avx512;
 mod fft;
-#[cfg(target_arch = "x86_64")]
-mod fma;
 mod scalar;
 
 pub use scalar::reference_convolution;
@@ -221,20 +216,10 @@ impl Convolver {
     }
 }
 
-/// Runs the direct kernel of `backend`: `out[i] = Σ_j rev[j]·x[i + j]`.
+/// Runs the direct kernel of `backend`: `out[i] = Σ_j rev[j]·x[i + j]` — the FIR
+/// kernels of the FFE ([`crate::eq::ffe`]), one kernel family for both.
 fn correlate(backend: Backend, rev: &[f32], x: &[f32], out: &mut [f32]) {
-    debug_assert!(out.is_empty() || x.len() >= out.len() + rev.len() - 1);
-    match backend {
-        Backend::Scalar => scalar::correlate(rev, x, out),
-        // SAFETY: a stored Avx2/Avx512 backend passed `Backend::require` or was chosen
-        // by `Backend::detect`, so the CPU has the features the shims enable.
-        #[cfg(target_arch = "x86_64")]
-        Backend::Avx2 => unsafe { avx2::correlate(rev, x, out) },
-        #[cfg(target_arch = "x86_64")]
-        Backend::Avx512 => unsafe { avx512::correlate(rev, x, out) },
-        #[cfg(not(target_arch = "x86_64"))]
-        _ => scalar::correlate(rev, x, out),
-    }
+    crate::eq::ffe::fir(backend, rev, x, out)
 }
 
 #[cfg(test)]

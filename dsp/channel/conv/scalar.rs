@@ -1,20 +1,6 @@
-//! The scalar reference of the direct convolution kernel: a plain multiply-then-add
-//! dot product per output, taps in a fixed order, no fused multiply-add. The SIMD
-//! backends are tested against it (see [`super::SIMD_TOLERANCE`]).
-
-/// `out[i] = Σ_j rev[j] · x[i + j]` for `j = 0, 1, …` in that order, each product
-/// rounded before it is added (`rev` is the response reversed).
-///
-/// `x.len()` must be at least `out.len() + rev.len() − 1`.
-pub(super) fn correlate(rev: &[f32], x: &[f32], out: &mut [f32]) {
-    for (o, xs) in out.iter_mut().zip(x.windows(rev.len())) {
-        let mut acc = 0.0f32;
-        for (&c, &v) in rev.iter().zip(xs) {
-            acc += c * v;
-        }
-        *o = acc;
-    }
-}
+//! The reference of the convolution: the textbook definition accumulated in `f64`,
+//! against which the direct kernels (those of [`crate::eq::ffe`]) and the FFT path
+//! are checked.
 
 /// The textbook causal convolution `y[n] = Σ_k h[k] · x[n − k]` for `n` in
 /// `0..x.len()` with `x[m < 0] = 0` (`numpy.convolve(x, h)[:len(x)]`), accumulated

@@ -4,9 +4,10 @@
 //!
 //! `mod.rs` holds the safe streaming API ([`Ffe`]) and picks the kernel once, at
 //! construction, from a [`Backend`]; `scalar.rs` is the reference (plain multiply then
-//! add, taps in order); `fma.rs` is the body of the SIMD kernels (a fused multiply-add
-//! chain per output, in lane arrays) that `avx2.rs` (8 lanes) and `avx512.rs`
-//! (16 lanes) compile under `#[target_feature]`.
+//! add, taps in order); `avx2.rs` (8 lanes) and `avx512.rs` (16 lanes) are the
+//! register-blocked SIMD kernels (a fused multiply-add chain per output), `fma.rs` the
+//! decimating body they share. The same kernels serve the direct channel convolution
+//! ([`crate::channel::conv`]) through `fir`.
 //!
 //! # Definition and alignment
 //!
@@ -27,8 +28,11 @@
 //! chunk-invariant bit for bit: every output is the same chain of operations
 //! wherever the chunk boundaries fall.
 
+#[cfg(target_arch = "x86_64")]
 mod avx2;
+#[cfg(target_arch = "x86_64")]
 mod avx512;
+#[cfg(target_arch = "x86_64")]
 mod fma;
 mod scalar;
 
@@ -331,6 +335,19 @@ fn check_taps(taps: &[f32], cursor: usize) -> Result<()> {
         ));
     }
     Ok(())
+}
+
+/// The FIR kernel of `backend` (also the direct channel convolution's):
+/// `out[i] = Σ_j rev[j]·x[i + j]`, `rev` the taps reversed, in the order of
+/// [`scalar`] (multiply then add) or, on the SIMD backends, one fused multiply-add
+/// chain per output for `j = 0, 1, …`, so the result does not depend on how a stream
+/// is cut into calls.
+///
+/// # Panics
+/// If `out` is not empty and `x.len() < out.len() + rev.len() − 1`.
+pub(crate) fn fir(backend: Backend, rev: &[f32], x: &[f32], out: &mut [f32]) {
+    assert!(out.is_empty() || x.len() + 1 >= out.len() + rev.len());
+    run(backend, rev, x, 1, out)
 }
 
 /// Runs the kernel of `backend`: `out[i] = Σ_j rev[j]·x[i·m + j]`.

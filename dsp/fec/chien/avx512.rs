@@ -1,19 +1,19 @@
-//! AVX-512 shim: the bit-sliced Chien search, 512 positions per `zmm` register.
-//! Not run on machines without AVX-512; its tests skip there.
+//! AVX-512 shim: the bit-sliced Chien search, 256 positions per `ymm` register,
+//! compiled for AVX2 only (see `encode/avx512.rs` for why).
 
 use crate::fec::bitslice::{self, ChienTable};
 
 /// See `bitslice::chien_search`.
 ///
 /// # Safety
-/// The CPU must support AVX-512 F/BW (a stored [`crate::cpu::Backend::Avx512`]
+/// The CPU must support AVX-512 (and so AVX2) (a stored [`crate::cpu::Backend::Avx512`]
 /// proves it).
-#[target_feature(enable = "avx512f,avx512bw")]
+#[target_feature(enable = "avx2")]
 pub(crate) unsafe fn chien_search(
-    table: &ChienTable<8>,
+    table: &ChienTable<4>,
     lambda: &[u16],
     max_roots: usize,
     roots: &mut Vec<usize>,
 ) {
-    bitslice::chien_search::<8>(table, lambda, max_roots, roots)
+    bitslice::chien_search::<4>(table, lambda, max_roots, roots)
 }

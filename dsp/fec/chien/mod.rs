@@ -82,9 +82,9 @@ pub(crate) enum Chien {
     /// Bit-sliced on AVX2 (256 positions per register).
     #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
     Avx2(Arc<ChienTable<4>>),
-    /// Bit-sliced on AVX-512 (512 positions per register).
+    /// Bit-sliced on AVX-512VL (256 positions per `ymm`, 32 registers).
     #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
-    Avx512(Arc<ChienTable<8>>),
+    Avx512(Arc<ChienTable<4>>),
 }
 
 impl Chien {
