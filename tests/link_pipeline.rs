@@ -113,6 +113,20 @@ fn measured_post_fec_ber_agrees_with_the_histogram_extrapolation() {
         "measured {} extrapolated {ext}",
         r.post_fec_ber
     );
+    // The burst-aware model (independent errors here: the Poisson limit of the
+    // binomial) agrees with the measurement where both exist.
+    let model = r.post_fec_ber_extrapolated.unwrap();
+    assert!(
+        (0.5..2.0).contains(&(r.post_fec_ber / model)),
+        "measured {} burst model {model}",
+        r.post_fec_ber
+    );
+    let flr = r.frame_loss_ratio_extrapolated.unwrap();
+    let measured_flr = r.uncorrectable_codewords as f64 / r.codewords as f64;
+    assert!(
+        (0.5..2.0).contains(&(measured_flr / flr)),
+        "measured FLR {measured_flr} model {flr}"
+    );
     assert_eq!(
         r.symbol_errors_per_codeword.iter().sum::<u64>(),
         r.codewords

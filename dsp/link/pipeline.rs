@@ -40,6 +40,7 @@ use crate::channel::Awgn;
 use crate::eq::solve::cholesky_solve;
 use crate::eq::{Dfe, Ffe, Mlse, Modulation, TxFir};
 use crate::error::{Error, Result};
+use crate::fec::extrapolate::ErrorEventStats;
 use crate::fec::interleave::SymbolInterleaver;
 use crate::fec::stats::{post_fec_ber_from_histogram, FecCounters};
 use crate::fec::{bits as fec_bits, Outcome, ReedSolomon};
@@ -90,6 +91,9 @@ struct Fec {
     post_bits: u64,
     /// Whole blocks at the front of `sent` still to drop (sent before counting).
     skip_blocks: u64,
+    /// Error events (runs of symbol errors) per codeword, for the burst-aware
+    /// extrapolation.
+    events: ErrorEventStats,
 }
 
 /// A link run in chunks: see the [module docs](self).
@@ -184,9 +188,16 @@ pub struct LinkResult {
     pub post_fec_bit_errors: u64,
     /// `post_fec_bit_errors / post_fec_bits` (measured; 0 with no bits).
     pub post_fec_ber: f64,
-    /// Post-FEC BER extrapolated from `symbol_errors_per_codeword` (failed codewords
-    /// keep their errors, one bit per symbol error); `None` without FEC or codewords.
+    /// Post-FEC BER read off `symbol_errors_per_codeword` (the measured tail:
+    /// failed codewords keep their errors, one bit per symbol error); `None` without
+    /// FEC or codewords.
     pub post_fec_ber_from_histogram: Option<f64>,
+    /// Post-FEC BER extrapolated by the burst-aware model of
+    /// [`crate::fec::extrapolate`] (error events per codeword ~ Poisson, their
+    /// lengths as measured): reaches far below what a run can count.
+    pub post_fec_ber_extrapolated: Option<f64>,
+    /// Codeword failure (frame loss) ratio of the same model.
+    pub frame_loss_ratio_extrapolated: Option<f64>,
     /// The Rx FFE taps used.
     pub ffe_taps: Vec<f32>,
     /// The DFE taps (detector "dfe") or the MLSE channel `[h0, h1]` (detector "mlse").
@@ -252,6 +263,7 @@ impl Link {
                     post_errors: 0,
                     post_bits: 0,
                     skip_blocks: 0,
+                    events: ErrorEventStats::new(rs.n())?,
                     rs,
                 })
             }
@@ -543,6 +555,11 @@ impl Link {
     pub fn result(&self) -> LinkResult {
         let bits = self.bits.units();
         let ratio = |e: u64, n: u64| if n == 0 { 0.0 } else { e as f64 / n as f64 };
+        let model = self
+            .fec
+            .as_ref()
+            .filter(|f| f.counters.codewords() > 0)
+            .and_then(|f| f.events.extrapolate(f.rs.t()).ok());
         let (codewords, corrected, uncorrectable, hist, post_bits, post_errors, from_hist) =
             match &self.fec {
                 None => (0, 0, 0, vec![], 0, 0, None),
@@ -596,6 +613,8 @@ impl Link {
             post_fec_bit_errors: post_errors,
             post_fec_ber: ratio(post_errors, post_bits),
             post_fec_ber_from_histogram: from_hist,
+            post_fec_ber_extrapolated: model.as_ref().map(|m| m.post_fec_ber),
+            frame_loss_ratio_extrapolated: model.as_ref().map(|m| m.frame_loss_ratio),
             ffe_taps: self.ffe_taps.clone(),
             feedback_taps: self.feedback_taps.clone(),
             symbol_pulse: self.symbol_pulse.clone(),
@@ -794,6 +813,7 @@ impl Link {
                 let e = rx.iter().zip(tx).filter(|(a, b)| a != b).count();
                 f.pre_decode[e] += 1;
             }
+            f.events.record(&sent, &words)?;
             let mut outcomes = vec![Outcome::Corrected(0); ways];
             f.rs.decode_batch_in_place(&mut words, None, &mut outcomes)?;
             f.counters.record_all(&outcomes);

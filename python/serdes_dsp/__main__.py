@@ -1,6 +1,6 @@
 """Command line: ``python -m serdes_dsp [ber-curve | awgn] [options]``.
 
-``ber-curve`` (the main job): the built-in default link (106.25 Gb/s PAM4, Tx FIR,
+``ber-curve`` (the main job): the built-in default link (106.25 Gb/s PAM4, Tx FIR, CTLE, CDR,
 lossy channel, FFE + DFE, KP4 FEC), or the link of ``--config link.toml``, over a
 sweep of one parameter (default ``channel.snr_db``). Prints pre-FEC BER, post-FEC
 BER and FEC statistics per point, writes ``ber_curve.csv`` and ``ber_curve.png``.

@@ -269,7 +269,10 @@ def simulate(
     Returns a dict: ``symbols, symbol_errors, ser, bits, errors, ber, ber_low, ber_high``
     (pre-FEC, 99% interval), ``burst_histogram``, ``codewords, corrected_codewords,
     uncorrectable_codewords, symbol_errors_per_codeword, post_fec_bits, post_fec_errors,
-    post_fec_ber`` (measured), ``post_fec_ber_extrapolated`` (from the histogram),
+    post_fec_ber`` (measured), ``post_fec_ber_extrapolated`` and
+    ``frame_loss_ratio_extrapolated`` (burst-aware model: error events per codeword
+    Poisson, their lengths as measured), ``post_fec_ber_from_histogram`` (the
+    histogram's measured tail),
     ``ffe_taps, feedback_taps``, ``symbol_pulse, symbol_pulse_cursor`` (what the
     FFE/DFE were solved from), and for the analog channel models ``analog_pulse,
     samples_per_ui, ctle_gains_db, predicted_snr_db, cdr_locked, cdr_frequency_ppm,

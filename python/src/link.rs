@@ -148,7 +148,12 @@ fn link_simulate<'py>(
     d.set_item("post_fec_bits", r.post_fec_bits)?;
     d.set_item("post_fec_errors", r.post_fec_bit_errors)?;
     d.set_item("post_fec_ber", r.post_fec_ber)?;
-    d.set_item("post_fec_ber_extrapolated", r.post_fec_ber_from_histogram)?;
+    d.set_item("post_fec_ber_extrapolated", r.post_fec_ber_extrapolated)?;
+    d.set_item(
+        "frame_loss_ratio_extrapolated",
+        r.frame_loss_ratio_extrapolated,
+    )?;
+    d.set_item("post_fec_ber_from_histogram", r.post_fec_ber_from_histogram)?;
     d.set_item("ffe_taps", r.ffe_taps)?;
     d.set_item("feedback_taps", r.feedback_taps)?;
     d.set_item("symbol_pulse", r.symbol_pulse)?;
