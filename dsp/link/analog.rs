@@ -317,44 +317,44 @@ impl AnalogDesign {
         let post = rx.ffe_taps + 48;
 
         // One candidate: the pulse, its peak, the noise acf at UI lags and the SNR.
-        let evaluate =
-            |params: Option<CtleParams>| -> Result<(Vec<f64>, usize, Vec<f64>, f64, f64)> {
-                let resp = |f: f64| -> Complex64 {
-                    params.map_or(Complex64::new(1.0, 0.0), |p| {
-                        let (re, im) = p.response(f);
-                        Complex64::new(re, im)
-                    })
-                };
-                let spec: Vec<Complex64> = base
-                    .iter()
-                    .zip(&freqs)
-                    .map(|(&b, &f)| b * resp(f))
-                    .collect();
-                let p: Vec<f64> = fft.inverse(&spec).iter().map(|v| v / n as f64).collect();
-                let peak = argmax_abs(&p);
-                let power: Vec<Complex64> = noise_base
-                    .iter()
-                    .zip(&freqs)
-                    .map(|(&g, &f)| Complex64::new((g * resp(f)).norm_sqr(), 0.0))
-                    .collect();
-                let r = fft.inverse(&power);
-                let acf: Vec<f64> = (0..=rx.ffe_taps)
-                    .map(|k| psd * df * r[(k * m) % n])
-                    .collect();
-                let (sym, main) = symbol_spaced(&p, peak, m, pre, post);
-                let sol =
-                    solve_ffe_dfe(&sym, main, rx.ffe_taps, rx.ffe_cursor, free, sigma_a2, &acf)?;
-                // The eye the CDR sees: SNR at the CTLE output before any FFE/DFE.
-                let h0 = sym[main] as f64;
-                let isi: f64 = sym
-                    .iter()
-                    .enumerate()
-                    .filter(|&(j, _)| j != main)
-                    .map(|(_, &v)| (v as f64).powi(2))
-                    .sum();
-                let cdr_snr = 10.0 * (h0 * h0 / (isi + acf[0] / sigma_a2)).log10();
-                Ok((p, peak, acf, sol.snr_db, cdr_snr))
+        // Pulse, its peak, noise acf at UI lags, FFE/DFE SNR, CTLE-output SNR.
+        type Evaluated = (Vec<f64>, usize, Vec<f64>, f64, f64);
+        let evaluate = |params: Option<CtleParams>| -> Result<Evaluated> {
+            let resp = |f: f64| -> Complex64 {
+                params.map_or(Complex64::new(1.0, 0.0), |p| {
+                    let (re, im) = p.response(f);
+                    Complex64::new(re, im)
+                })
             };
+            let spec: Vec<Complex64> = base
+                .iter()
+                .zip(&freqs)
+                .map(|(&b, &f)| b * resp(f))
+                .collect();
+            let p: Vec<f64> = fft.inverse(&spec).iter().map(|v| v / n as f64).collect();
+            let peak = argmax_abs(&p);
+            let power: Vec<Complex64> = noise_base
+                .iter()
+                .zip(&freqs)
+                .map(|(&g, &f)| Complex64::new((g * resp(f)).norm_sqr(), 0.0))
+                .collect();
+            let r = fft.inverse(&power);
+            let acf: Vec<f64> = (0..=rx.ffe_taps)
+                .map(|k| psd * df * r[(k * m) % n])
+                .collect();
+            let (sym, main) = symbol_spaced(&p, peak, m, pre, post);
+            let sol = solve_ffe_dfe(&sym, main, rx.ffe_taps, rx.ffe_cursor, free, sigma_a2, &acf)?;
+            // The eye the CDR sees: SNR at the CTLE output before any FFE/DFE.
+            let h0 = sym[main] as f64;
+            let isi: f64 = sym
+                .iter()
+                .enumerate()
+                .filter(|&(j, _)| j != main)
+                .map(|(_, &v)| (v as f64).powi(2))
+                .sum();
+            let cdr_snr = 10.0 * (h0 * h0 / (isi + acf[0] / sigma_a2)).log10();
+            Ok((p, peak, acf, sol.snr_db, cdr_snr))
+        };
 
         let candidates: Vec<Option<(f64, f64)>> = match (ctle.kind, ctle.auto) {
             (CtleKind::None, _) => vec![None],
@@ -653,7 +653,7 @@ impl AnalogFrontEnd {
             let first = self.cdr.symbols_out() - self.out.len() as u64;
             for (k, &ph) in self.out.phase_ui.iter().enumerate() {
                 let idx = first + k as u64;
-                if idx % self.trace_every as u64 == 0 && self.trace_left > 0 {
+                if idx.is_multiple_of(self.trace_every as u64) && self.trace_left > 0 {
                     self.trace.push((idx, ph));
                     self.trace_left = self.trace_left.saturating_sub(self.trace_every as u64);
                 }

@@ -540,7 +540,7 @@ impl LinkConfig {
             return Err(bad("channel.snr_db", "-20..=100 dB", ch.snr_db));
         }
         let rx = &self.rx;
-        if rx.samples_per_ui % 2 != 0 || !(4..=32).contains(&rx.samples_per_ui) {
+        if !rx.samples_per_ui.is_multiple_of(2) || !(4..=32).contains(&rx.samples_per_ui) {
             return Err(bad("rx.samples_per_ui", "even, 4..=32", rx.samples_per_ui));
         }
         if !(rx.frontend_bw.is_finite() && (0.1..=2.0).contains(&rx.frontend_bw)) {

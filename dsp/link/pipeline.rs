@@ -70,8 +70,8 @@ enum FrontEnd {
     /// Symbol-spaced: Tx FIR, channel pulse, AWGN.
     Pulse {
         tx_fir: Option<TxFir>,
-        channel: Ffe,
-        awgn: Awgn,
+        channel: Box<Ffe>,
+        awgn: Box<Awgn>,
     },
     /// Oversampled waveform and CDR.
     Analog(Box<AnalogFrontEnd>),
@@ -277,8 +277,8 @@ impl Link {
             decoder: precoding.then(PrecodeDecoder::new),
             front: FrontEnd::Pulse {
                 tx_fir: None,
-                channel: Ffe::new(&[1.0], 0)?,
-                awgn: Awgn::new(0.0, 0)?,
+                channel: Box::new(Ffe::new(&[1.0], 0)?),
+                awgn: Box::new(Awgn::new(0.0, 0)?),
             },
             ffe: Ffe::new(&[1.0], 0)?,
             decider: Decider::Slicer([0.0; 3], 2),
@@ -341,8 +341,8 @@ impl Link {
             // Sample n carries tx symbol n − main (the Tx FIR and channel cursors).
             link.front = FrontEnd::Pulse {
                 tx_fir,
-                channel,
-                awgn,
+                channel: Box::new(channel),
+                awgn: Box::new(awgn),
             };
             link.install(config, &pulse, main, &sol, 0, main as i64)?;
         } else {
