@@ -843,7 +843,7 @@ fn convolve(a: &[f32], b: &[f32]) -> Vec<f32> {
     out
 }
 
-/// An FFE (and DFE) solution: see [`solve_ffe_dfe`].
+/// An FFE (and DFE) solution of the joint MMSE design (see the [module docs](self)).
 #[derive(Debug, Clone, PartialEq)]
 pub struct FfeDfeSolution {
     /// The FFE taps, scaled so that the equalised main cursor is 1.
