@@ -458,26 +458,17 @@ impl Polyphase {
 
     /// Upsamples `x` into `out` (`x.len() · factor` samples).
     pub fn process_into(&mut self, x: &[f32], out: &mut [f32]) -> Result<()> {
-        let u = self.phases.len();
-        if out.len() != x.len() * u {
-            return Err(Error::LengthMismatch {
-                name: "out",
-                expected: x.len() * u,
-                actual: out.len(),
-            });
-        }
-        self.scratch.resize(x.len(), 0.0);
-        for (r, ffe) in self.phases.iter_mut().enumerate() {
-            ffe.process_into(x, &mut self.scratch)?;
-            for (o, &v) in out[r..].iter_mut().step_by(u).zip(&self.scratch) {
-                *o = v;
-            }
-        }
-        Ok(())
+        self.upsample(x, out, |o, v| *o = v)
     }
 
     /// Adds the upsampled `x` to `out` (`x.len() · factor` samples).
     pub fn add_into(&mut self, x: &[f32], out: &mut [f32]) -> Result<()> {
+        self.upsample(x, out, |o, v| *o += v)
+    }
+
+    /// Runs each phase's FIR on `x` and hands its outputs to `put` at their places
+    /// in `out`.
+    fn upsample(&mut self, x: &[f32], out: &mut [f32], put: impl Fn(&mut f32, f32)) -> Result<()> {
         let u = self.phases.len();
         if out.len() != x.len() * u {
             return Err(Error::LengthMismatch {
@@ -490,7 +481,7 @@ impl Polyphase {
         for (r, ffe) in self.phases.iter_mut().enumerate() {
             ffe.process_into(x, &mut self.scratch)?;
             for (o, &v) in out[r..].iter_mut().step_by(u).zip(&self.scratch) {
-                *o += v;
+                put(o, v);
             }
         }
         Ok(())
