@@ -58,6 +58,11 @@ pub const TRAIN_SYMBOLS: usize = 65_536;
 /// Symbols after training before counting may start (the FFE and DFE fill).
 const SETTLE_SYMBOLS: u64 = 256;
 
+/// Codewords the FEC encodes and decodes per call: the bit-sliced SIMD kernels
+/// work on groups of 64–128 codewords, and a smaller batch takes the scalar path
+/// (about 50× slower per codeword).
+const FEC_BATCH_CODEWORDS: usize = 128;
+
 /// What decides in the receiver, built from the config.
 enum Decider {
     Slicer([f32; 3], usize),
@@ -536,7 +541,7 @@ impl Link {
             self.step(m)?;
             left -= m as u64;
         }
-        Ok(())
+        self.decode_blocks(true)
     }
 
     /// Runs until `target_errors` pre-FEC bit errors have been counted or
@@ -548,7 +553,7 @@ impl Link {
             self.step(m)?;
             sent += m as u64;
         }
-        Ok(())
+        self.decode_blocks(true)
     }
 
     /// What has been measured so far.
@@ -634,19 +639,23 @@ impl Link {
         }
     }
 
-    /// Fills `tx_ready` with at least `m` line symbols, whole FEC blocks at a time.
+    /// Fills `tx_ready` with at least `m` line symbols, whole FEC blocks at a time
+    /// (about [`FEC_BATCH_CODEWORDS`] codewords per encoder call).
     fn generate(&mut self, m: usize) -> Result<()> {
         while self.tx_ready.len() < m {
             let line_bits = match &mut self.fec {
                 None => self.prbs.bits(CHUNK * self.bits_per_symbol),
                 Some(f) => {
                     let (n, k, ways) = (f.rs.n(), f.rs.k(), f.interleaver.ways());
+                    let blocks = (FEC_BATCH_CODEWORDS / ways).max(1);
                     let payload = fec_bits::bits_to_symbols(
-                        &self.prbs.bits(ways * k * fec_bits::BITS_PER_SYMBOL),
+                        &self
+                            .prbs
+                            .bits(blocks * ways * k * fec_bits::BITS_PER_SYMBOL),
                     )?;
                     let codewords = f.rs.encode_batch(&payload)?;
                     f.sent.extend(codewords.iter().copied());
-                    debug_assert_eq!(codewords.len(), ways * n);
+                    debug_assert_eq!(codewords.len(), blocks * ways * n);
                     fec_bits::symbols_to_bits(&f.interleaver.interleave(&codewords)?)?
                 }
             };
@@ -741,7 +750,7 @@ impl Link {
             self.compare(&decided[skip..], k_first)?;
             if self.fec.is_some() {
                 self.rx_block.extend_from_slice(&decided[skip..]);
-                self.decode_blocks()?;
+                self.decode_blocks(false)?;
             }
         }
         self.s_dec = decided;
@@ -784,8 +793,9 @@ impl Link {
         }
     }
 
-    /// Decodes every whole FEC block in `rx_block`.
-    fn decode_blocks(&mut self) -> Result<()> {
+    /// Decodes the whole FEC blocks in `rx_block` once they make a batch of about
+    /// [`FEC_BATCH_CODEWORDS`] codewords, or all of them when `flush`.
+    fn decode_blocks(&mut self, flush: bool) -> Result<()> {
         let block_symbols = self.block_symbols();
         let Some(f) = &mut self.fec else {
             return Ok(());
@@ -795,39 +805,39 @@ impl Link {
             f.sent.drain(..ways * n);
             f.skip_blocks -= 1;
         }
-        let mut done = 0;
-        while self.rx_block.len() - done >= block_symbols {
-            let line = &self.rx_block[done..done + block_symbols];
-            let bits = if self.modulation == Modulation::Pam4 {
-                let mut b = vec![0u8; 2 * line.len()];
-                symbols_to_bits(line, &mut b)?;
-                b
-            } else {
-                line.to_vec()
-            };
-            let mut words = f
-                .interleaver
-                .deinterleave(&fec_bits::bits_to_symbols(&bits)?)?;
-            let sent: Vec<u16> = f.sent.drain(..ways * n).collect();
-            for (rx, tx) in words.chunks_exact(n).zip(sent.chunks_exact(n)) {
-                let e = rx.iter().zip(tx).filter(|(a, b)| a != b).count();
-                f.pre_decode[e] += 1;
-            }
-            f.events.record(&sent, &words)?;
-            let mut outcomes = vec![Outcome::Corrected(0); ways];
-            f.rs.decode_batch_in_place(&mut words, None, &mut outcomes)?;
-            f.counters.record_all(&outcomes);
-            for (rx, tx) in words.chunks_exact(n).zip(sent.chunks_exact(n)) {
-                f.post_errors += rx[..k]
-                    .iter()
-                    .zip(&tx[..k])
-                    .map(|(a, b)| (a ^ b).count_ones() as u64)
-                    .sum::<u64>();
-                f.post_bits += (k * fec_bits::BITS_PER_SYMBOL) as u64;
-            }
-            done += block_symbols;
+        let blocks = self.rx_block.len() / block_symbols;
+        if blocks == 0 || (!flush && blocks * ways < FEC_BATCH_CODEWORDS) {
+            return Ok(());
         }
-        self.rx_block.drain(..done);
+        let line = &self.rx_block[..blocks * block_symbols];
+        let bits = if self.modulation == Modulation::Pam4 {
+            let mut b = vec![0u8; 2 * line.len()];
+            symbols_to_bits(line, &mut b)?;
+            b
+        } else {
+            line.to_vec()
+        };
+        let mut words = f
+            .interleaver
+            .deinterleave(&fec_bits::bits_to_symbols(&bits)?)?;
+        let sent: Vec<u16> = f.sent.drain(..blocks * ways * n).collect();
+        for (rx, tx) in words.chunks_exact(n).zip(sent.chunks_exact(n)) {
+            let e = rx.iter().zip(tx).filter(|(a, b)| a != b).count();
+            f.pre_decode[e] += 1;
+        }
+        f.events.record(&sent, &words)?;
+        let mut outcomes = vec![Outcome::Corrected(0); blocks * ways];
+        f.rs.decode_batch_in_place(&mut words, None, &mut outcomes)?;
+        f.counters.record_all(&outcomes);
+        for (rx, tx) in words.chunks_exact(n).zip(sent.chunks_exact(n)) {
+            f.post_errors += rx[..k]
+                .iter()
+                .zip(&tx[..k])
+                .map(|(a, b)| (a ^ b).count_ones() as u64)
+                .sum::<u64>();
+            f.post_bits += (k * fec_bits::BITS_PER_SYMBOL) as u64;
+        }
+        self.rx_block.drain(..blocks * block_symbols);
         Ok(())
     }
 }
