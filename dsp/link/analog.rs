@@ -51,6 +51,7 @@ use num_complex::Complex64;
 use realfft::RealFftPlanner;
 
 use super::config::{ChannelModel, CtleKind, LinkConfig};
+use super::direct::DirectSampler;
 use super::pipeline::solve_ffe_dfe;
 use crate::analysis::EyeHistogram;
 use crate::cdr::{Cdr, CdrConfig, CdrOutput};
@@ -73,6 +74,11 @@ pub const CDR_MIN_SNR_DB: f64 = 12.0;
 /// the CTLE's gDC2 shelf is what gets cut; 220 UI of it would cost 1760
 /// multiply-adds per symbol at 8 samples per UI).
 const TRIM_SIGNAL: f64 = 1e-4;
+
+/// The least resolution of the pulse table of the direct sampler, samples per
+/// UI: linear interpolation between its samples errs by at most `(π/128)²/8 ≈
+/// 8e−5` of a component at the Nyquist frequency.
+const FINE_PER_UI: usize = 128;
 
 /// The share of the noise filter's energy its trimmed tails may hold (a 0.1 %
 /// error in the noise power).
@@ -136,6 +142,12 @@ pub struct AnalogDesign {
     pub noise_filter: Vec<f32>,
     /// Noise autocorrelation at the CTLE output at lags `0, T, 2T, …` (scaled).
     pub noise_acf: Vec<f64>,
+    /// Samples per UI of `fine_pulse` (a multiple of `samples_per_ui`, at least
+    /// 128).
+    pub fine_per_ui: usize,
+    /// `pulse` at `fine_per_ui` samples per UI over the same span: sample
+    /// `j·fine_per_ui/samples_per_ui` is `pulse[j]`.
+    pub fine_pulse: Vec<f32>,
     /// `(gDC, gDC2)` in dB of the CTLE in use (`None`: no CTLE).
     pub ctle_gains_db: Option<(f64, f64)>,
     /// The main cursor `h0` of the channel's own pulse response (before the gain).
@@ -203,6 +215,14 @@ fn symbol_spaced(p: &[f64], peak: usize, m: usize, pre: usize, post: usize) -> (
         })
         .collect();
     (v, pre)
+}
+
+/// The CTLE's analog response at `f` (1 without a CTLE).
+fn ctle_response(params: Option<CtleParams>, f: f64) -> Complex64 {
+    params.map_or(Complex64::new(1.0, 0.0), |p| {
+        let (re, im) = p.response(f);
+        Complex64::new(re, im)
+    })
 }
 
 fn argmax_abs(x: &[f64]) -> usize {
@@ -320,12 +340,7 @@ impl AnalogDesign {
         // Pulse, its peak, noise acf at UI lags, FFE/DFE SNR, CTLE-output SNR.
         type Evaluated = (Vec<f64>, usize, Vec<f64>, f64, f64);
         let evaluate = |params: Option<CtleParams>| -> Result<Evaluated> {
-            let resp = |f: f64| -> Complex64 {
-                params.map_or(Complex64::new(1.0, 0.0), |p| {
-                    let (re, im) = p.response(f);
-                    Complex64::new(re, im)
-                })
-            };
+            let resp = |f: f64| ctle_response(params, f);
             let spec: Vec<Complex64> = base
                 .iter()
                 .zip(&freqs)
@@ -394,12 +409,7 @@ impl AnalogDesign {
         let spec: Vec<Complex64> = noise_base
             .iter()
             .zip(&freqs)
-            .map(|(&g, &f)| {
-                g * params.map_or(Complex64::new(1.0, 0.0), |p| {
-                    let (re, im) = p.response(f);
-                    Complex64::new(re, im)
-                })
-            })
+            .map(|(&g, &f)| g * ctle_response(params, f))
             .collect();
         let g = fft.inverse(&spec);
         let scale = (m / 2) as f64 * (2.0 * sigma2).sqrt() * gain / n as f64;
@@ -408,12 +418,31 @@ impl AnalogDesign {
         centred.truncate(ghi);
         let noise_filter: Vec<f32> = centred[glo..].iter().map(|&v| v as f32).collect();
         let noise_acf = acf.iter().map(|v| v * gain * gain).collect();
+
+        // The same pulse at `fine_per_ui` samples per UI for the direct sampler:
+        // the spectrum zero-padded (band-limited interpolation of the same
+        // continuous pulse), over the same span as `pulse`.
+        let fine_per_ui = FINE_PER_UI.div_ceil(m) * m;
+        let up = fine_per_ui / m;
+        let nf = n * up;
+        let mut fine_spec = vec![Complex64::new(0.0, 0.0); nf / 2 + 1];
+        for (k, (&b, &f)) in base.iter().zip(&freqs).enumerate() {
+            let half = if k == n / 2 { 0.5 } else { 1.0 };
+            fine_spec[k] = b * ctle_response(params, f) * half;
+        }
+        let fine_fft = Fft::new(nf);
+        let pf = fine_fft.inverse(&fine_spec);
+        let fine_pulse: Vec<f32> = (lo * up..(hi - 1) * up + 1)
+            .map(|j| (pf[j] * gain / n as f64) as f32)
+            .collect();
         Ok(AnalogDesign {
             samples_per_ui: m,
             pulse,
             peak_index,
             noise_filter,
             noise_acf,
+            fine_per_ui,
+            fine_pulse,
             ctle_gains_db: gains,
             channel_main_cursor: h0,
             gain,
@@ -495,7 +524,10 @@ pub(crate) struct AnalogFrontEnd {
     noise: Polyphase,
     gauss: Gaussian,
     jitter: Option<Jitter>,
-    pub(crate) cdr: Cdr,
+    /// The CDR on the oversampled waveform, or the direct sampler and its CDR
+    /// (see [`super::direct`]); the other is `None`.
+    cdr: Option<Cdr>,
+    direct: Option<DirectSampler>,
     /// The eye and the samples still to draw into it; the waveform is delayed by
     /// `eye_offset` samples so that each UI window holds its symbol's peak.
     pub(crate) eye: Option<EyeHistogram>,
@@ -511,7 +543,7 @@ pub(crate) struct AnalogFrontEnd {
     /// Samples and symbols through the front end so far.
     wave_pos: u64,
     /// CDR phase trace: `(symbol index, phase UI)` every `trace_every` symbols.
-    pub(crate) trace: Vec<(u64, f64)>,
+    trace: Vec<(u64, f64)>,
     trace_left: u64,
     trace_every: usize,
     s_wave: Vec<f32>,
@@ -565,7 +597,7 @@ impl AnalogFrontEnd {
             .sum();
         let rms = (sigma_a2 * isi + design.noise_acf[0]).sqrt();
         cc.lock_threshold = (1.5 * rms).clamp(0.1, 0.45);
-        let cdr = Cdr::new(cc).map_err(|e| match e {
+        let named = |e: Error| match e {
             Error::InvalidParameter {
                 allowed, actual, ..
             } => Error::InvalidParameter {
@@ -574,9 +606,17 @@ impl AnalogFrontEnd {
                 actual,
             },
             other => other,
-        })?;
-        let levels = Modulation::from(config.tx.modulation).n_levels();
+        };
         let rec = &config.record;
+        let (cdr, direct) = if config.rx.direct_sampling(j) {
+            let d =
+                DirectSampler::new(design, &cc, seed ^ 0x5EED_0000_0000_0004, rec.trace_symbols)
+                    .map_err(named)?;
+            (None, Some(d))
+        } else {
+            (Some(Cdr::new(cc).map_err(named)?), None)
+        };
+        let levels = Modulation::from(config.tx.modulation).n_levels();
         let eye = if rec.eye_symbols > 0 {
             Some(EyeHistogram::new(m, 2, (-1.6, 1.6), 128, levels)?)
         } else {
@@ -590,6 +630,7 @@ impl AnalogFrontEnd {
             gauss: Gaussian::new(seed ^ 0x5EED_0000_0000_0002),
             jitter,
             cdr,
+            direct,
             eye,
             eye_left: rec.eye_symbols,
             eye_offset: (design.peak_index + jdelay).saturating_sub(m / 2),
@@ -611,6 +652,9 @@ impl AnalogFrontEnd {
 
     /// Turns on the eye and the phase trace (after training).
     pub(crate) fn start_recording(&mut self) {
+        if let Some(d) = &mut self.direct {
+            d.start_recording();
+        }
         self.eye_started = true;
         self.eye_w0 = self.wave_pos;
         self.eye_k0 = self.wave_pos / self.m as u64;
@@ -626,22 +670,32 @@ impl AnalogFrontEnd {
     ) -> Result<()> {
         let m = self.m;
         let len = levels.len() * m;
-        self.s_wave.resize(len, 0.0);
-        self.signal.process_into(levels, &mut self.s_wave)?;
-        if let Some(j) = &mut self.jitter {
-            self.s_jit.resize(len, 0.0);
-            j.process_into(&self.s_wave, &mut self.s_jit)?;
-            std::mem::swap(&mut self.s_wave, &mut self.s_jit);
+        // The oversampled waveform: for the oversampled CDR, and for the eye.
+        if self.cdr.is_some() || (self.eye.is_some() && self.eye_left > 0) {
+            self.s_wave.resize(len, 0.0);
+            self.signal.process_into(levels, &mut self.s_wave)?;
+            if let Some(j) = &mut self.jitter {
+                self.s_jit.resize(len, 0.0);
+                j.process_into(&self.s_wave, &mut self.s_jit)?;
+                std::mem::swap(&mut self.s_wave, &mut self.s_jit);
+            }
+            self.s_w.resize(2 * levels.len(), 0.0);
+            self.gauss.fill(&mut self.s_w);
+            self.noise.add_into(&self.s_w, &mut self.s_wave)?;
+            self.record_eye(line)?;
+        } else {
+            self.wave_pos += len as u64;
         }
-        self.s_w.resize(2 * levels.len(), 0.0);
-        self.gauss.fill(&mut self.s_w);
-        self.noise.add_into(&self.s_w, &mut self.s_wave)?;
-        self.record_eye(line)?;
+        let cdr = match (&mut self.cdr, &mut self.direct) {
+            (_, Some(d)) => return d.process(levels, samples),
+            (Some(c), None) => c,
+            (None, None) => return Ok(()),
+        };
         self.out.clear();
-        self.cdr.process_into(&self.s_wave, &mut self.out)?;
+        cdr.process_into(&self.s_wave, &mut self.out)?;
         samples.extend_from_slice(&self.out.samples);
         if self.eye_started && self.trace_left > 0 {
-            let first = self.cdr.symbols_out() - self.out.len() as u64;
+            let first = cdr.symbols_out() - self.out.len() as u64;
             for (k, &ph) in self.out.phase_ui.iter().enumerate() {
                 let idx = first + k as u64;
                 if idx.is_multiple_of(self.trace_every as u64) && self.trace_left > 0 {
@@ -651,6 +705,32 @@ impl AnalogFrontEnd {
             }
         }
         Ok(())
+    }
+
+    /// Whether the CDR's lock detector says locked.
+    pub(crate) fn cdr_locked(&self) -> bool {
+        match (&self.cdr, &self.direct) {
+            (_, Some(d)) => d.locked(),
+            (Some(c), None) => c.locked(),
+            (None, None) => false,
+        }
+    }
+
+    /// The CDR's recovered frequency offset, ppm.
+    pub(crate) fn cdr_frequency_ppm(&self) -> f64 {
+        match (&self.cdr, &self.direct) {
+            (_, Some(d)) => d.frequency_ppm(),
+            (Some(c), None) => c.frequency_ppm(),
+            (None, None) => 0.0,
+        }
+    }
+
+    /// The CDR phase trace, `(symbol index, phase UI)` once per loop update.
+    pub(crate) fn cdr_trace(&self) -> &[(u64, f64)] {
+        match &self.direct {
+            Some(d) => &d.trace,
+            None => &self.trace,
+        }
     }
 
     /// Draws the waveform into the eye: the window of symbol `k` is the `M` samples

@@ -25,6 +25,7 @@
 //! dcd_ui = 0.0            # duty-cycle distortion, peak to peak
 //! [rx]
 //! samples_per_ui = 8      # oversampling of the analog waveform (even, 4..=32)
+//! sampling = "auto"       # "direct", "oversampled" or "auto" (direct unless jitter)
 //! frontend_bw = 0.75      # Rx front end: 4th-order Butterworth at frontend_bw · baud_hz
 //! ffe_taps = 16
 //! ffe_cursor = 3
@@ -150,8 +151,12 @@ pub struct JitterConfig {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct RxConfig {
-    /// Samples per UI of the analog waveform the CDR interpolates (even, 4..=32).
+    /// Samples per UI of the analog waveform the CDR interpolates and the eye shows
+    /// (even, 4..=32).
     pub samples_per_ui: usize,
+    /// How the CDR's samples are computed: evaluated directly at its instants, or
+    /// interpolated from the oversampled waveform (see [`super::analog`]).
+    pub sampling: Sampling,
     /// Rx front-end bandwidth as a fraction of `baud_hz` (0.1..=2): the 4th-order
     /// Butterworth of IEEE 802.3 Annex 93A (eq. 93A-20, `f_r = 0.75` in COM).
     pub frontend_bw: f64,
@@ -187,6 +192,20 @@ pub struct CtleConfig {
     pub g_dc_db: f64,
     /// Low-frequency gain gDC2, dB (−6..=0).
     pub g_dc2_db: f64,
+}
+
+/// How the analog receiver computes the waveform at the CDR's sampling instants.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Sampling {
+    /// `direct` without jitter, `oversampled` with it.
+    Auto,
+    /// The waveform evaluated at the CDR's instants from a finely tabulated pulse
+    /// (no oversampled waveform, no interpolator); no `channel.jitter`.
+    Direct,
+    /// The waveform synthesised at `samples_per_ui`, jittered, and interpolated by
+    /// the CDR block ([`crate::cdr::Cdr`]).
+    Oversampled,
 }
 
 /// The CTLE family.
@@ -355,10 +374,30 @@ impl Default for JitterConfig {
     }
 }
 
+impl JitterConfig {
+    /// Whether any jitter is configured.
+    pub fn any(&self) -> bool {
+        self.rj_ui > 0.0 || self.sj_ui > 0.0 || self.dcd_ui > 0.0
+    }
+}
+
+impl RxConfig {
+    /// Whether the CDR samples the waveform directly (`sampling` resolved against
+    /// the channel's jitter).
+    pub fn direct_sampling(&self, jitter: &JitterConfig) -> bool {
+        match self.sampling {
+            Sampling::Direct => true,
+            Sampling::Oversampled => false,
+            Sampling::Auto => !jitter.any(),
+        }
+    }
+}
+
 impl Default for RxConfig {
     fn default() -> Self {
         RxConfig {
             samples_per_ui: 8,
+            sampling: Sampling::Auto,
             frontend_bw: 0.75,
             ctle: CtleConfig::default(),
             cdr: CdrSection::default(),
@@ -526,6 +565,13 @@ impl LinkConfig {
         if !(j.dcd_ui.is_finite() && (0.0..=0.5).contains(&j.dcd_ui)) {
             return Err(bad("channel.jitter.dcd_ui", "0..=0.5 UI", j.dcd_ui));
         }
+        if self.rx.sampling == Sampling::Direct && j.any() {
+            return Err(bad(
+                "rx.sampling",
+                "\"oversampled\" or \"auto\" with channel.jitter",
+                "\"direct\"",
+            ));
+        }
         if ch.pulse.is_empty() || ch.pulse.len() > 1024 || ch.pulse.iter().any(|p| !p.is_finite()) {
             return Err(bad("channel.pulse", "1..=1024 finite samples", &ch.pulse));
         }
@@ -648,6 +694,11 @@ mod tests {
         assert!(msg("[rx.ctle]\ng_dc_db = 3.0\n").contains("rx.ctle.g_dc_db"));
         assert!(msg("[rx.cdr]\ndetector = \"pll\"\n").contains("rx.cdr.detector"));
         assert!(msg("[channel.jitter]\nrj_ui = -0.1\n").contains("channel.jitter.rj_ui"));
+        assert!(
+            msg("[rx]\nsampling = \"direct\"\n[channel.jitter]\nrj_ui = 0.01\n")
+                .contains("rx.sampling")
+        );
+        assert!(msg("[rx]\nsampling = \"fast\"\n").contains("sampling"));
         assert!(LinkConfig::from_json("{\"bogus\": 1}")
             .unwrap_err()
             .to_string()

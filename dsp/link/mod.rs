@@ -6,7 +6,8 @@
 //! - [`pipeline`]: [`Link`], a config run as a streaming pipeline (Tx FIR, channel,
 //!   noise, jitter, CTLE, CDR, FFE, DFE or MLSE, KP4/KR4 FEC) and its [`LinkResult`]
 //!   (pre- and post-FEC BER, bursts, codeword statistics, eye, bathtub, CDR trace).
-//! - [`analog`]: the oversampled receiver front end of the analog channel models.
+//! - [`analog`]: the receiver front end of the analog channel models (design,
+//!   oversampled waveform); [`direct`]: its CDR sampling the waveform directly.
 //! - [`mod@sweep`]: one parameter over a list of values, points in parallel (rayon),
 //!   per-point seeds so results do not depend on the thread count.
 //! - [`awgn`]: the first link — PRBS → Gray PAM4 or NRZ (optionally precoded) →
@@ -15,13 +16,14 @@
 pub mod analog;
 pub mod awgn;
 pub mod config;
+pub mod direct;
 pub mod pipeline;
 pub mod sweep;
 
 pub use awgn::{AwgnLink, AwgnLinkConfig, Modulation};
 pub use config::{
     CdrSection, ChannelConfig, ChannelModel, CtleConfig, CtleKind, Detector, FecCode, FecConfig,
-    JitterConfig, LinkConfig, RecordConfig, RxConfig, TxConfig,
+    JitterConfig, LinkConfig, RecordConfig, RxConfig, Sampling, TxConfig,
 };
 pub use pipeline::{FfeDfeSolution, Link, LinkResult, LOCK_SYMBOLS, TRAIN_SYMBOLS};
 pub use sweep::{point_seed, run_point, sweep, with_param, StopRule};

@@ -631,9 +631,9 @@ impl Link {
             samples_per_ui: self.design.as_ref().map_or(0, |d| d.samples_per_ui),
             ctle_gains_db: self.design.as_ref().and_then(|d| d.ctle_gains_db),
             predicted_snr_db: self.design.as_ref().map(|d| d.predicted_snr_db),
-            cdr_locked: analog.map(|a| a.cdr.locked()),
-            cdr_frequency_ppm: analog.map(|a| a.cdr.frequency_ppm()),
-            cdr_trace: analog.map_or_else(Vec::new, |a| a.trace.clone()),
+            cdr_locked: analog.map(|a| a.cdr_locked()),
+            cdr_frequency_ppm: analog.map(|a| a.cdr_frequency_ppm()),
+            cdr_trace: analog.map_or_else(Vec::new, |a| a.cdr_trace().to_vec()),
             eye,
             bathtub,
         }
@@ -937,6 +937,7 @@ pub(crate) fn solve_ffe_dfe(
 mod tests {
     use super::*;
     use crate::analysis::theory;
+    use crate::link::config::Sampling;
 
     fn awgn_config(snr_db: f64, code: FecCode) -> LinkConfig {
         let mut c = LinkConfig::default();
@@ -1042,5 +1043,35 @@ mod tests {
         let eye = r.eye.as_ref().expect("an eye");
         assert_eq!(eye.samples(), cfg.record.eye_symbols * 8);
         assert!(!r.cdr_trace.is_empty());
+    }
+
+    #[test]
+    fn direct_sampling_agrees_with_the_oversampled_cdr() {
+        // The same link through the oversampled waveform and the interpolating CDR,
+        // and through the direct sampler: the same error rates within their
+        // statistics (the noise realisations differ) and the cubic's small error.
+        let mut cfg = LinkConfig::default();
+        cfg.channel.snr_db = 20.0;
+        cfg.fec.code = FecCode::None;
+        let mut ser = [0.0f64; 2];
+        for (i, sampling) in [Sampling::Direct, Sampling::Oversampled]
+            .into_iter()
+            .enumerate()
+        {
+            cfg.rx.sampling = sampling;
+            let mut link = Link::new(&cfg, 3).unwrap();
+            link.run(400_000).unwrap();
+            let r = link.result();
+            assert_eq!(r.cdr_locked, Some(true), "{sampling:?}");
+            assert!(r.symbol_errors > 200, "{sampling:?}: {}", r.symbol_errors);
+            eprintln!("{sampling:?}: SER {} errors {}", r.ser, r.symbol_errors);
+            ser[i] = r.ser;
+        }
+        assert!(
+            (ser[0] / ser[1] - 1.0).abs() < 0.1,
+            "direct SER {} vs oversampled {}",
+            ser[0],
+            ser[1]
+        );
     }
 }
