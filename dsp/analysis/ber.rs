@@ -67,6 +67,15 @@ impl ErrorCounter {
         Ok(())
     }
 
+    /// Counts `n` units without errors (what [`ErrorCounter::compare`] of `n` equal
+    /// units counts).
+    pub fn add_correct(&mut self, n: u64) {
+        if n > 0 {
+            self.close_run();
+            self.units += n;
+        }
+    }
+
     /// Counts one flag per unit: `true` means that unit is in error.
     pub fn count_flags(&mut self, errors: &[bool]) {
         for &e in errors {
@@ -179,6 +188,21 @@ pub fn clopper_pearson(errors: u64, trials: u64, confidence: f64) -> (f64, f64) 
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn add_correct_counts_like_comparing_equal_units() {
+        let (mut a, mut b) = (ErrorCounter::new(), ErrorCounter::new());
+        a.compare(&[1, 1], &[0, 0]).unwrap();
+        b.compare(&[1, 1], &[0, 0]).unwrap();
+        a.compare(&[1; 40], &[1; 40]).unwrap();
+        b.add_correct(40);
+        b.add_correct(0);
+        a.compare(&[1], &[0]).unwrap();
+        b.compare(&[1], &[0]).unwrap();
+        assert_eq!(a, b);
+        assert_eq!(b.burst_histogram()[2], 1);
+        assert_eq!((b.units(), b.errors()), (43, 3));
+    }
 
     #[test]
     fn poisson_bounds_known_values() {

@@ -302,18 +302,19 @@ impl TimingErrorDetector for BangBang {
 
     #[inline(always)]
     fn block_error(&mut self, _data: &[f32], edges: &[f32], levels: &[f32]) -> f32 {
+        // Branch-free, summed in integers (each term is −1, 0 or +1): the loop
+        // vectorises, and the sum is exact in any order.
+        let isgn = |x: f32| (x > 0.0) as i32 - (x < 0.0) as i32;
         let mut pl = self.prev_level;
-        let mut sum = 0.0f32;
+        let mut sum = 0i32;
         for (&e, &l) in edges.iter().zip(levels) {
             // Symmetric about the middle threshold: â_n = −â_{n−1} ≠ 0.
-            let symmetric = l == -pl && l != 0.0;
-            if symmetric {
-                sum += sgn(e) * sgn(l);
-            }
+            let symmetric = (l == -pl) & (l != 0.0);
+            sum += symmetric as i32 * isgn(e) * isgn(l);
             pl = l;
         }
         self.prev_level = pl;
-        sum
+        sum as f32
     }
 
     fn nominal_gain(&self) -> f64 {

@@ -155,8 +155,7 @@ pub struct Link {
     s_dec: Vec<u8>,
     s_out: Vec<u8>,
     s_sent: Vec<u8>,
-    s_bits_tx: Vec<u8>,
-    s_bits_rx: Vec<u8>,
+    s_line: Vec<u8>,
 }
 
 /// Everything a run measured.
@@ -311,8 +310,7 @@ impl Link {
             s_dec: Vec::new(),
             s_out: Vec::new(),
             s_sent: Vec::new(),
-            s_bits_tx: Vec::new(),
-            s_bits_rx: Vec::new(),
+            s_line: Vec::new(),
         };
 
         if config.channel.model == ChannelModel::Pulse {
@@ -648,15 +646,15 @@ impl Link {
                 Some(f) => {
                     let (n, k, ways) = (f.rs.n(), f.rs.k(), f.interleaver.ways());
                     let blocks = (FEC_BATCH_CODEWORDS / ways).max(1);
-                    let payload = fec_bits::bits_to_symbols(
-                        &self
-                            .prbs
-                            .bits(blocks * ways * k * fec_bits::BITS_PER_SYMBOL),
-                    )?;
+                    let payload = payload_symbols(&mut self.prbs, blocks * ways * k)?;
                     let codewords = f.rs.encode_batch(&payload)?;
-                    f.sent.extend(codewords.iter().copied());
+                    f.sent.extend(&codewords);
                     debug_assert_eq!(codewords.len(), blocks * ways * n);
-                    fec_bits::symbols_to_bits(&f.interleaver.interleave(&codewords)?)?
+                    let stream = f.interleaver.interleave(&codewords)?;
+                    self.s_line.clear();
+                    fec_to_line(&stream, self.modulation, &mut self.s_line);
+                    self.tx_ready.extend(&self.s_line);
+                    continue;
                 }
             };
             if self.modulation == Modulation::Pam4 {
@@ -675,8 +673,8 @@ impl Link {
     fn send(&mut self, m: usize, out: &mut Vec<f32>) -> Result<()> {
         self.generate(m)?;
         self.s_sym.clear();
-        self.s_sym.extend(self.tx_ready.drain(..m));
-        self.sent.extend(self.s_sym.iter().copied());
+        move_front(&mut self.tx_ready, m, &mut self.s_sym);
+        self.sent.extend(&self.s_sym);
         let line: &[u8] = match &mut self.precoder {
             Some(p) => {
                 self.s_pre.resize(m, 0);
@@ -778,19 +776,27 @@ impl Link {
             ));
         }
         self.s_sent.clear();
-        self.s_sent.extend(self.sent.drain(..decided.len()));
+        move_front(&mut self.sent, decided.len(), &mut self.s_sent);
         self.sent_base += decided.len() as u64;
         let sent = &self.s_sent;
         self.symbols.compare(sent, decided)?;
-        if self.modulation == Modulation::Pam4 {
-            self.s_bits_tx.resize(2 * sent.len(), 0);
-            self.s_bits_rx.resize(2 * sent.len(), 0);
-            symbols_to_bits(sent, &mut self.s_bits_tx)?;
-            symbols_to_bits(decided, &mut self.s_bits_rx)?;
-            self.bits.compare(&self.s_bits_tx, &self.s_bits_rx)
-        } else {
-            self.bits.compare(sent, decided)
+        if self.modulation != Modulation::Pam4 {
+            return self.bits.compare(sent, decided);
         }
+        // Bits only where the symbols differ: an equal run of symbols is an equal
+        // run of twice as many bits.
+        let (mut tx, mut rx) = ([0u8; 64], [0u8; 64]);
+        for (a, b) in sent.chunks(32).zip(decided.chunks(32)) {
+            if a == b {
+                self.bits.add_correct(2 * a.len() as u64);
+            } else {
+                let n = 2 * a.len();
+                symbols_to_bits(a, &mut tx[..n])?;
+                symbols_to_bits(b, &mut rx[..n])?;
+                self.bits.compare(&tx[..n], &rx[..n])?;
+            }
+        }
+        Ok(())
     }
 
     /// Decodes the whole FEC blocks in `rx_block` once they make a batch of about
@@ -810,17 +816,11 @@ impl Link {
             return Ok(());
         }
         let line = &self.rx_block[..blocks * block_symbols];
-        let bits = if self.modulation == Modulation::Pam4 {
-            let mut b = vec![0u8; 2 * line.len()];
-            symbols_to_bits(line, &mut b)?;
-            b
-        } else {
-            line.to_vec()
-        };
         let mut words = f
             .interleaver
-            .deinterleave(&fec_bits::bits_to_symbols(&bits)?)?;
-        let sent: Vec<u16> = f.sent.drain(..blocks * ways * n).collect();
+            .deinterleave(&line_to_fec(line, self.modulation))?;
+        let mut sent = Vec::with_capacity(blocks * ways * n);
+        move_front(&mut f.sent, blocks * ways * n, &mut sent);
         for (rx, tx) in words.chunks_exact(n).zip(sent.chunks_exact(n)) {
             let e = rx.iter().zip(tx).filter(|(a, b)| a != b).count();
             f.pre_decode[e] += 1;
@@ -840,6 +840,108 @@ impl Link {
         self.rx_block.drain(..blocks * block_symbols);
         Ok(())
     }
+}
+
+/// Moves the first `m` elements of `from` to the end of `to` (slice copies: a
+/// `Vec::extend` from a `VecDeque` drain goes element by element).
+fn move_front<T: Copy>(from: &mut VecDeque<T>, m: usize, to: &mut Vec<T>) {
+    let (a, b) = from.as_slices();
+    let na = a.len().min(m);
+    to.extend_from_slice(&a[..na]);
+    to.extend_from_slice(&b[..m - na]);
+    from.drain(..m);
+}
+
+/// The next `count` 10-bit payload symbols of `prbs`: stream bits LSB first in
+/// each symbol (Clause 91 bit order), as [`fec_bits::bits_to_symbols`] of
+/// [`Prbs::bits`] gives, read from packed words when `10·count` is a multiple of 64.
+fn payload_symbols(prbs: &mut Prbs, count: usize) -> Result<Vec<u16>> {
+    let nbits = count * fec_bits::BITS_PER_SYMBOL;
+    if !nbits.is_multiple_of(64) {
+        return fec_bits::bits_to_symbols(&prbs.bits(nbits));
+    }
+    let mut words = vec![0u64; nbits / 64 + 1];
+    prbs.fill_words(&mut words[..nbits / 64]);
+    Ok((0..count)
+        .map(|j| {
+            let (w, off) = (j * 10 / 64, j * 10 % 64);
+            let v = (words[w] >> off) | words[w + 1].checked_shl(64 - off as u32).unwrap_or(0);
+            (v & 0x3FF) as u16
+        })
+        .collect())
+}
+
+/// The line symbols of FEC symbols: each 10-bit symbol's bits LSB first, as NRZ
+/// bits or as five Gray-coded PAM4 symbols (bit pair `(2i, 2i+1)` = (MSB, LSB) of
+/// the pair, as [`bits_to_symbols`]).
+fn fec_to_line(symbols: &[u16], modulation: Modulation, out: &mut Vec<u8>) {
+    let start = out.len();
+    match modulation {
+        Modulation::Pam4 => {
+            const GRAY: [u8; 4] = pam4_pair_to_symbol();
+            out.resize(start + 5 * symbols.len(), 0);
+            for (&s, o) in symbols.iter().zip(out[start..].chunks_exact_mut(5)) {
+                for (i, oi) in o.iter_mut().enumerate() {
+                    *oi = GRAY[((s >> (2 * i)) & 3) as usize];
+                }
+            }
+        }
+        Modulation::Nrz => {
+            out.resize(start + 10 * symbols.len(), 0);
+            for (&s, o) in symbols.iter().zip(out[start..].chunks_exact_mut(10)) {
+                for (b, ob) in o.iter_mut().enumerate() {
+                    *ob = ((s >> b) & 1) as u8;
+                }
+            }
+        }
+    }
+}
+
+/// The inverse of [`fec_to_line`] (`line.len()` a multiple of 5 or 10).
+fn line_to_fec(line: &[u8], modulation: Modulation) -> Vec<u16> {
+    match modulation {
+        Modulation::Pam4 => {
+            const PAIR: [u16; 4] = pam4_symbol_to_pair();
+            line.chunks_exact(5)
+                .map(|c| {
+                    c.iter().enumerate().fold(0u16, |acc, (i, &p)| {
+                        acc | (PAIR[(p & 3) as usize] << (2 * i))
+                    })
+                })
+                .collect()
+        }
+        Modulation::Nrz => line
+            .chunks_exact(10)
+            .map(|c| {
+                c.iter()
+                    .enumerate()
+                    .fold(0u16, |acc, (b, &v)| acc | (((v & 1) as u16) << b))
+            })
+            .collect(),
+    }
+}
+
+/// PAM4 symbol of the bit pair `v = first | second << 1` (first bit the MSB).
+const fn pam4_pair_to_symbol() -> [u8; 4] {
+    let mut t = [0u8; 4];
+    let mut v = 0;
+    while v < 4 {
+        t[v] = crate::signal::pam4::gray_encode((v & 1) as u8, (v >> 1) as u8);
+        v += 1;
+    }
+    t
+}
+
+/// The bit pair `first | second << 1` of each PAM4 symbol.
+const fn pam4_symbol_to_pair() -> [u16; 4] {
+    let mut t = [0u16; 4];
+    let mut s = 0;
+    while s < 4 {
+        let (msb, lsb) = crate::signal::pam4::gray_decode(s as u8);
+        t[s] = (msb as u16) | ((lsb as u16) << 1);
+        s += 1;
+    }
+    t
 }
 
 /// Full linear convolution of two short sequences.
@@ -1043,6 +1145,32 @@ mod tests {
         let eye = r.eye.as_ref().expect("an eye");
         assert_eq!(eye.samples(), cfg.record.eye_symbols * 8);
         assert!(!r.cdr_trace.is_empty());
+    }
+
+    #[test]
+    fn line_conversions_match_the_bit_level_functions() {
+        let mut prbs = Prbs::from_seed_u64(31, 7).unwrap();
+        let mut check = Prbs::from_seed_u64(31, 7).unwrap();
+        let fast = payload_symbols(&mut prbs, 64 * 10).unwrap();
+        let slow = fec_bits::bits_to_symbols(&check.bits(64 * 10 * 10)).unwrap();
+        assert_eq!(fast, slow);
+        let bits = fec_bits::symbols_to_bits(&fast).unwrap();
+        let mut pam = vec![0u8; bits.len() / 2];
+        bits_to_symbols(&bits, &mut pam).unwrap();
+        let mut line = Vec::new();
+        fec_to_line(&fast, Modulation::Pam4, &mut line);
+        assert_eq!(line, pam);
+        assert_eq!(line_to_fec(&line, Modulation::Pam4), fast);
+        line.clear();
+        fec_to_line(&fast, Modulation::Nrz, &mut line);
+        assert_eq!(line, bits);
+        assert_eq!(line_to_fec(&line, Modulation::Nrz), fast);
+        let mut dq: VecDeque<u8> = (0..10).collect();
+        dq.rotate_left(3);
+        let mut to = vec![99];
+        move_front(&mut dq, 9, &mut to);
+        assert_eq!(to, [99, 3, 4, 5, 6, 7, 8, 9, 0, 1]);
+        assert_eq!(dq.len(), 1);
     }
 
     #[test]
