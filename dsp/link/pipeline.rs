@@ -59,8 +59,8 @@ pub const TRAIN_SYMBOLS: usize = 65_536;
 const SETTLE_SYMBOLS: u64 = 256;
 
 /// Codewords the FEC encodes and decodes per call: the bit-sliced SIMD kernels
-/// work on groups of 64–128 codewords, and a smaller batch takes the scalar path
-/// (about 50× slower per codeword).
+/// work on groups of 64–128 codewords, and a batch under 32 takes the scalar path
+/// (about 50× slower per codeword). Memory: two batches of line symbols, 0.7 MB.
 const FEC_BATCH_CODEWORDS: usize = 128;
 
 /// What decides in the receiver, built from the config.
@@ -86,19 +86,58 @@ enum FrontEnd {
 struct Fec {
     rs: ReedSolomon,
     interleaver: SymbolInterleaver,
-    counters: FecCounters,
     /// Codewords sent and not yet decoded, `n` symbols each, in order.
     sent: VecDeque<u16>,
+    /// Whole blocks at the front of `sent` still to drop (sent before counting).
+    skip_blocks: u64,
+    tally: FecTally,
+}
+
+/// What the decoded codewords have counted.
+#[derive(Clone)]
+struct FecTally {
+    counters: FecCounters,
     /// Histogram of symbol errors per codeword before decoding (index = errors).
     pre_decode: Vec<u64>,
     /// Payload bit errors left after decoding, and payload bits decoded.
     post_errors: u64,
     post_bits: u64,
-    /// Whole blocks at the front of `sent` still to drop (sent before counting).
-    skip_blocks: u64,
     /// Error events (runs of symbol errors) per codeword, for the burst-aware
     /// extrapolation.
     events: ErrorEventStats,
+}
+
+impl FecTally {
+    /// Decodes the received stream `line` (whole blocks, line symbols) against the
+    /// codewords `sent` and counts.
+    fn decode(
+        &mut self,
+        rs: &ReedSolomon,
+        interleaver: &SymbolInterleaver,
+        modulation: Modulation,
+        line: &[u8],
+        sent: &[u16],
+    ) -> Result<()> {
+        let (n, k) = (rs.n(), rs.k());
+        let mut words = interleaver.deinterleave(&line_to_fec(line, modulation))?;
+        for (rx, tx) in words.chunks_exact(n).zip(sent.chunks_exact(n)) {
+            let e = rx.iter().zip(tx).filter(|(a, b)| a != b).count();
+            self.pre_decode[e] += 1;
+        }
+        self.events.record(sent, &words)?;
+        let mut outcomes = vec![Outcome::Corrected(0); words.len() / n];
+        rs.decode_batch_in_place(&mut words, None, &mut outcomes)?;
+        self.counters.record_all(&outcomes);
+        for (rx, tx) in words.chunks_exact(n).zip(sent.chunks_exact(n)) {
+            self.post_errors += rx[..k]
+                .iter()
+                .zip(&tx[..k])
+                .map(|(a, b)| (a ^ b).count_ones() as u64)
+                .sum::<u64>();
+            self.post_bits += (k * fec_bits::BITS_PER_SYMBOL) as u64;
+        }
+        Ok(())
+    }
 }
 
 /// A link run in chunks: see the [module docs](self).
@@ -260,14 +299,16 @@ impl Link {
                 };
                 let interleaver = SymbolInterleaver::new(config.fec.interleave, rs.n())?;
                 Some(Fec {
-                    counters: FecCounters::new(rs.t()),
                     interleaver,
                     sent: VecDeque::new(),
-                    pre_decode: vec![0; rs.n() + 1],
-                    post_errors: 0,
-                    post_bits: 0,
                     skip_blocks: 0,
-                    events: ErrorEventStats::new(rs.n())?,
+                    tally: FecTally {
+                        counters: FecCounters::new(rs.t()),
+                        pre_decode: vec![0; rs.n() + 1],
+                        post_errors: 0,
+                        post_bits: 0,
+                        events: ErrorEventStats::new(rs.n())?,
+                    },
                     rs,
                 })
             }
@@ -539,7 +580,7 @@ impl Link {
             self.step(m)?;
             left -= m as u64;
         }
-        self.decode_blocks(true)
+        Ok(())
     }
 
     /// Runs until `target_errors` pre-FEC bit errors have been counted or
@@ -551,38 +592,69 @@ impl Link {
             self.step(m)?;
             sent += m as u64;
         }
-        self.decode_blocks(true)
+        Ok(())
     }
 
-    /// What has been measured so far.
+    /// The FEC tally including the whole blocks received and not yet decoded
+    /// (the link decodes in batches; these are decoded here, on a copy).
+    fn fec_tally(&self) -> Option<std::borrow::Cow<'_, FecTally>> {
+        let f = self.fec.as_ref()?;
+        let block = self.block_symbols();
+        let blocks = self.rx_block.len() / block;
+        if blocks == 0 {
+            return Some(std::borrow::Cow::Borrowed(&f.tally));
+        }
+        let per_block = f.interleaver.ways() * f.rs.n();
+        let skip = f.skip_blocks as usize * per_block;
+        let want = blocks * per_block;
+        if f.sent.len() < skip + want {
+            return Some(std::borrow::Cow::Borrowed(&f.tally));
+        }
+        let sent: Vec<u16> = f.sent.range(skip..skip + want).copied().collect();
+        let mut tally = f.tally.clone();
+        match tally.decode(
+            &f.rs,
+            &f.interleaver,
+            self.modulation,
+            &self.rx_block[..blocks * block],
+            &sent,
+        ) {
+            Ok(()) => Some(std::borrow::Cow::Owned(tally)),
+            Err(_) => Some(std::borrow::Cow::Borrowed(&f.tally)),
+        }
+    }
+
+    /// What has been measured so far (every whole FEC block received is decoded).
     pub fn result(&self) -> LinkResult {
         let bits = self.bits.units();
         let ratio = |e: u64, n: u64| if n == 0 { 0.0 } else { e as f64 / n as f64 };
+        let tally = self.fec_tally();
         let model = self
             .fec
             .as_ref()
-            .filter(|f| f.counters.codewords() > 0)
-            .and_then(|f| f.events.extrapolate(f.rs.t()).ok());
+            .zip(tally.as_ref())
+            .filter(|(_, t)| t.counters.codewords() > 0)
+            .and_then(|(f, t)| t.events.extrapolate(f.rs.t()).ok());
         let (codewords, corrected, uncorrectable, hist, post_bits, post_errors, from_hist) =
-            match &self.fec {
+            match self.fec.as_ref().zip(tally.as_ref()) {
                 None => (0, 0, 0, vec![], 0, 0, None),
-                Some(f) => {
-                    let extrapolated = if f.counters.codewords() > 0 {
-                        post_fec_ber_from_histogram(&f.pre_decode, f.rs.n(), f.rs.t(), 1.0).ok()
+                Some((f, t)) => {
+                    let extrapolated = if t.counters.codewords() > 0 {
+                        post_fec_ber_from_histogram(&t.pre_decode, f.rs.n(), f.rs.t(), 1.0).ok()
                     } else {
                         None
                     };
-                    let mut hist = f.pre_decode.clone();
+                    let mut hist = t.pre_decode.clone();
                     while hist.len() > 1 && hist.last() == Some(&0) {
                         hist.pop();
                     }
                     (
-                        f.counters.codewords(),
-                        f.counters.corrected_codewords(),
-                        f.counters.uncorrectable_codewords(),
+                        t.counters.codewords(),
+                        t.counters.corrected_codewords(),
+                        t.counters.uncorrectable_codewords(),
                         hist,
-                        f.post_bits,
-                        f.post_errors,
+                        t.post_bits,
+                        t.post_errors,
                         extrapolated,
                     )
                 }
@@ -748,7 +820,7 @@ impl Link {
             self.compare(&decided[skip..], k_first)?;
             if self.fec.is_some() {
                 self.rx_block.extend_from_slice(&decided[skip..]);
-                self.decode_blocks(false)?;
+                self.decode_blocks()?;
             }
         }
         self.s_dec = decided;
@@ -800,43 +872,31 @@ impl Link {
     }
 
     /// Decodes the whole FEC blocks in `rx_block` once they make a batch of about
-    /// [`FEC_BATCH_CODEWORDS`] codewords, or all of them when `flush`.
-    fn decode_blocks(&mut self, flush: bool) -> Result<()> {
+    /// [`FEC_BATCH_CODEWORDS`] codewords (what is left over, [`Link::result`]
+    /// decodes on a copy).
+    fn decode_blocks(&mut self) -> Result<()> {
         let block_symbols = self.block_symbols();
         let Some(f) = &mut self.fec else {
             return Ok(());
         };
-        let (n, k, ways) = (f.rs.n(), f.rs.k(), f.interleaver.ways());
+        let (n, ways) = (f.rs.n(), f.interleaver.ways());
         while f.skip_blocks > 0 && f.sent.len() >= ways * n {
             f.sent.drain(..ways * n);
             f.skip_blocks -= 1;
         }
         let blocks = self.rx_block.len() / block_symbols;
-        if blocks == 0 || (!flush && blocks * ways < FEC_BATCH_CODEWORDS) {
+        if blocks * ways < FEC_BATCH_CODEWORDS {
             return Ok(());
         }
-        let line = &self.rx_block[..blocks * block_symbols];
-        let mut words = f
-            .interleaver
-            .deinterleave(&line_to_fec(line, self.modulation))?;
         let mut sent = Vec::with_capacity(blocks * ways * n);
         move_front(&mut f.sent, blocks * ways * n, &mut sent);
-        for (rx, tx) in words.chunks_exact(n).zip(sent.chunks_exact(n)) {
-            let e = rx.iter().zip(tx).filter(|(a, b)| a != b).count();
-            f.pre_decode[e] += 1;
-        }
-        f.events.record(&sent, &words)?;
-        let mut outcomes = vec![Outcome::Corrected(0); blocks * ways];
-        f.rs.decode_batch_in_place(&mut words, None, &mut outcomes)?;
-        f.counters.record_all(&outcomes);
-        for (rx, tx) in words.chunks_exact(n).zip(sent.chunks_exact(n)) {
-            f.post_errors += rx[..k]
-                .iter()
-                .zip(&tx[..k])
-                .map(|(a, b)| (a ^ b).count_ones() as u64)
-                .sum::<u64>();
-            f.post_bits += (k * fec_bits::BITS_PER_SYMBOL) as u64;
-        }
+        f.tally.decode(
+            &f.rs,
+            &f.interleaver,
+            self.modulation,
+            &self.rx_block[..blocks * block_symbols],
+            &sent,
+        )?;
         self.rx_block.drain(..blocks * block_symbols);
         Ok(())
     }
@@ -1082,13 +1142,22 @@ mod tests {
             };
             cfg.fec.interleave = 2;
             cfg.record.eye_symbols = 20_000;
+            // 420 000 symbols: one batch of FEC blocks decoded in the run, the
+            // rest by `result` on a copy.
             let mut a = Link::new(&cfg, 9).unwrap();
-            a.run(50_000).unwrap();
+            a.run(420_000).unwrap();
             let mut b = Link::new(&cfg, 9).unwrap();
             for m in [1u64, 7, 16_385, 3_000, 30_607] {
                 b.run(m).unwrap();
             }
+            let partial = b.result();
+            assert!(
+                partial.codewords > 0 && partial.codewords < 128,
+                "{model:?}"
+            );
+            b.run(370_000).unwrap();
             assert_eq!(a.result(), b.result(), "{model:?}");
+            assert!(a.result().codewords > 128, "{model:?}");
             assert!(a.result().pre_fec_bit_errors > 0 && a.result().codewords > 0);
         }
     }
