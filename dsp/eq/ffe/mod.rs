@@ -4,9 +4,10 @@
 //!
 //! `mod.rs` holds the safe streaming API ([`Ffe`]) and picks the kernel once, at
 //! construction, from a [`Backend`]; `scalar.rs` is the reference (plain multiply then
-//! add, taps in order); `avx2.rs` (8 lanes) and `avx512.rs` (16 lanes) are the
-//! register-blocked SIMD kernels (a fused multiply-add chain per output), `fma.rs` the
-//! decimating body they share. The same kernels serve the direct channel convolution
+//! add, taps in order); `fma.rs` holds the register-blocked SIMD body (8-lane vectors,
+//! each input load feeding two fused multiply-adds; a fused multiply-add chain per
+//! output) and the decimating body, which `avx2.rs` and `avx512.rs` compile for their
+//! instruction sets. The same kernels serve the direct channel convolution
 //! ([`crate::channel::conv`]) through `fir`.
 //!
 //! # Definition and alignment
@@ -340,8 +341,8 @@ fn check_taps(taps: &[f32], cursor: usize) -> Result<()> {
 /// The FIR kernel of `backend` (also the direct channel convolution's):
 /// `out[i] = Σ_j rev[j]·x[i + j]`, `rev` the taps reversed, in the order of
 /// [`scalar`] (multiply then add) or, on the SIMD backends, one fused multiply-add
-/// chain per output for `j = 0, 1, …`, so the result does not depend on how a stream
-/// is cut into calls.
+/// chain per output in the fixed order of `fma.rs`, so the result does not depend on
+/// how a stream is cut into calls.
 ///
 /// # Panics
 /// If `out` is not empty and `x.len() < out.len() + rev.len() − 1`.
@@ -400,6 +401,51 @@ mod tests {
                     assert!((g - w).abs() <= 1e-5 * scale, "{b:?} {n}: {g} vs {w}");
                 }
             }
+        }
+    }
+
+    #[test]
+    fn simd_tiles_and_tails_match_scalar_and_each_other() {
+        // Tap counts around the groups of 16 and lengths around the tiles (12 or 16
+        // vectors of 8), single vectors and the masked tail.
+        for n in [
+            1usize, 2, 7, 8, 9, 15, 16, 17, 24, 31, 32, 33, 48, 64, 65, 100,
+        ] {
+            let rev = lcg(n as u64 + 17, n);
+            for len in [0usize, 1, 7, 8, 9, 95, 96, 97, 127, 128, 129, 200, 517] {
+                let x = lcg(len as u64 + 5, len + n - 1);
+                let mut want = vec![0.0; len];
+                scalar::fir_decim(&rev, &x, 1, &mut want);
+                let scale: f32 = rev.iter().map(|c| c.abs()).sum();
+                let mut first: Option<Vec<f32>> = None;
+                for b in Backend::available() {
+                    let mut got = vec![f32::NAN; len];
+                    run(b, &rev, &x, 1, &mut got);
+                    for (i, (g, w)) in got.iter().zip(&want).enumerate() {
+                        assert!(
+                            (g - w).abs() <= SIMD_TOLERANCE * scale,
+                            "{b:?} n={n} len={len} out[{i}]: {g} vs {w}"
+                        );
+                    }
+                    if b == Backend::Scalar {
+                        continue;
+                    }
+                    #[cfg(target_arch = "x86_64")]
+                    {
+                        // The decimating body with m = 1 computes the same chain.
+                        let mut dec = vec![0.0; len];
+                        fma::fir_decim(&rev, &x, 1, &mut dec);
+                        assert_eq!(got, dec, "{b:?} n={n} len={len}: fir vs fir_decim");
+                    }
+                    match &first {
+                        None => first = Some(got),
+                        Some(f) => assert_eq!(&got, f, "n={n} len={len}: AVX2 vs AVX-512 bits"),
+                    }
+                }
+            }
+        }
+        if !Backend::Avx512.is_available() {
+            eprintln!("skipped AVX-512: this CPU lacks it");
         }
     }
 
