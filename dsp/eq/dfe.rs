@@ -79,7 +79,8 @@ pub struct Dfe {
     hist: u64,
     /// Feedback of taps 3..N per byte of the history of `d[n−3]` and older.
     luts: Vec<[f32; 256]>,
-    /// Kernel of the one-tap candidate pass (the decisions are the same on all).
+    /// Compares of the kernels: the one-tap candidate pass and the look-ahead
+    /// thresholds (the decisions are the same on all).
     backend: Backend,
 }
 
@@ -139,7 +140,7 @@ impl Dfe {
         Ok(dfe)
     }
 
-    /// The same DFE with the candidate pass of `backend` (the decisions are the same
+    /// The same DFE with the compares of `backend` (the decisions are the same
     /// on every backend: only exact compares differ in width); errors if this CPU
     /// cannot run it.
     pub fn with_backend(mut self, backend: Backend) -> Result<Dfe> {
@@ -147,7 +148,8 @@ impl Dfe {
         Ok(self)
     }
 
-    /// The backend of the candidate pass.
+    /// The backend of the compares (the one-tap candidate pass, the look-ahead
+    /// thresholds).
     pub fn backend(&self) -> Backend {
         self.backend
     }
@@ -227,7 +229,7 @@ impl Dfe {
     /// Errors (state untouched) on a length mismatch or a NaN/infinite sample.
     pub fn process_into(&mut self, x: &[f32], symbols: &mut [u8]) -> Result<()> {
         check_len("symbols", x.len(), symbols.len())?;
-        check_finite("x", x)?;
+        crate::eq::ffe::check_finite(self.backend, "x", x)?;
         self.run::<false>(x, symbols, &mut []);
         Ok(())
     }
@@ -242,7 +244,7 @@ impl Dfe {
     ) -> Result<()> {
         check_len("symbols", x.len(), symbols.len())?;
         check_len("soft", x.len(), soft.len())?;
-        check_finite("x", x)?;
+        crate::eq::ffe::check_finite(self.backend, "x", x)?;
         self.run::<true>(x, symbols, soft);
         Ok(())
     }

@@ -180,7 +180,7 @@ impl Convolver {
                 actual: out.len(),
             });
         }
-        check_finite("x", x)?;
+        crate::eq::ffe::check_finite(self.backend, "x", x)?;
         let backend = self.backend;
         match &mut self.engine {
             Engine::Direct { rev, hist, scratch } => {

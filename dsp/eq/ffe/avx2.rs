@@ -28,3 +28,12 @@ pub(crate) unsafe fn fir(rev: &[f32], x: &[f32], out: &mut [f32]) {
 pub(super) unsafe fn fir_decim(rev: &[f32], x: &[f32], m: usize, out: &mut [f32]) {
     super::fma::fir_decim(rev, x, m, out)
 }
+
+/// See [`super::fma::all_finite`].
+///
+/// # Safety
+/// As for [`fir`].
+#[target_feature(enable = "avx2,fma")]
+pub(super) unsafe fn all_finite(x: &[f32]) -> bool {
+    super::fma::all_finite(x)
+}

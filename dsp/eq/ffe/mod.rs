@@ -41,7 +41,6 @@ pub use scalar::direct_convolution;
 
 use super::lms::{check_reference, Lms, Trajectory};
 use crate::cpu::Backend;
-use crate::eq::check_finite_fast as check_finite;
 use crate::error::{Error, Result};
 
 /// Bound on `|simd − scalar| / (Σ|taps| · max|x|)` for any output of the FFE.
@@ -198,7 +197,7 @@ impl Ffe {
                 actual: out.len(),
             });
         }
-        check_finite("x", x)?;
+        check_finite(self.backend, "x", x)?;
         let h = self.taps.len() - 1;
         if self.sps == 1 && x.len() >= h {
             // The first h outputs need the history; the rest read `x` directly.
@@ -247,7 +246,7 @@ impl Ffe {
     pub fn adapt(&mut self, x: &[f32], reference: Option<&[f32]>, cfg: &Lms) -> Result<Adapted> {
         let n_out = self.output_len(x.len());
         check_reference(reference, n_out)?;
-        check_finite("x", x)?;
+        check_finite(self.backend, "x", x)?;
         let h = self.taps.len() - 1;
         let mut buf = Vec::with_capacity(h + x.len());
         buf.extend_from_slice(&self.hist);
@@ -327,7 +326,7 @@ fn check_taps(taps: &[f32], cursor: usize) -> Result<()> {
             taps.len(),
         ));
     }
-    check_finite("taps", taps)?;
+    crate::error::check_finite("taps", taps)?;
     if cursor >= taps.len() {
         return Err(Error::invalid(
             "cursor",
@@ -349,6 +348,25 @@ fn check_taps(taps: &[f32], cursor: usize) -> Result<()> {
 pub(crate) fn fir(backend: Backend, rev: &[f32], x: &[f32], out: &mut [f32]) {
     assert!(out.is_empty() || x.len() + 1 >= out.len() + rev.len());
     run(backend, rev, x, 1, out)
+}
+
+/// Errors naming `name` and the first bad index if `x` holds a NaN or infinity: a
+/// vectorised pass on the SIMD backends (the input check of the FFE and the direct
+/// convolution), the search for the index only when something is wrong.
+pub(crate) fn check_finite(backend: Backend, name: &'static str, x: &[f32]) -> Result<()> {
+    let ok = match backend {
+        // SAFETY: as in `run`.
+        #[cfg(target_arch = "x86_64")]
+        Backend::Avx2 => unsafe { avx2::all_finite(x) },
+        #[cfg(target_arch = "x86_64")]
+        Backend::Avx512 => unsafe { avx512::all_finite(x) },
+        _ => return crate::eq::check_finite_fast(name, x),
+    };
+    if ok {
+        Ok(())
+    } else {
+        crate::error::check_finite(name, x)
+    }
 }
 
 /// Runs the kernel of `backend`: `out[i] = Σ_j rev[j]·x[i·m + j]`.
@@ -446,6 +464,30 @@ mod tests {
         }
         if !Backend::Avx512.is_available() {
             eprintln!("skipped AVX-512: this CPU lacks it");
+        }
+    }
+
+    #[test]
+    fn every_backend_finds_each_non_finite_sample() {
+        for b in Backend::available() {
+            for len in [1usize, 7, 8, 9, 64, 65, 1000] {
+                let x = lcg(len as u64, len);
+                assert!(check_finite(b, "x", &x).is_ok());
+                for pos in [0, len / 2, len - 1] {
+                    for bad in [f32::NAN, f32::INFINITY, f32::NEG_INFINITY] {
+                        let mut y = x.clone();
+                        y[pos] = bad;
+                        let e = check_finite(b, "x", &y).unwrap_err().to_string();
+                        assert!(
+                            e.contains("`x`") && e.contains(&format!("index {pos}")),
+                            "{b:?}: {e}"
+                        );
+                    }
+                }
+                // The largest finite values pass.
+                let big = vec![f32::MAX, -f32::MAX, f32::MIN_POSITIVE, -0.0];
+                assert!(check_finite(b, "x", &big).is_ok());
+            }
         }
     }
 
