@@ -28,7 +28,7 @@
 //! through L2/L3, on a loaded machine); 1 G samples/s for 64 taps is not reachable by
 //! a direct form on this core. A 2-parallel fast FIR algorithm (three half-length
 //! sub-filters: 48 instead of 64 multiply-adds per output) was tried and gave
-//! 0.9–1.05× the direct kernel from 32 to 128 taps — the de-interleaving of the input
+//! 0.8–1.1× the direct kernel from 32 to 128 taps — the de-interleaving of the input
 //! and the interleaving of the output eat the 25 % saved — so it is not used.
 //!
 //! # Tolerances
