@@ -7,20 +7,34 @@
 //! reference receiver (Annex 93A) has 12 taps with `|b| ≤ [0.85, 0.3, 0.2×5, 0.1×5]`,
 //! 802.3dj one tap `≤ 0.85` — [`Dfe::check_802_3ck_kr`] checks the former.
 //!
-//! # The fast kernel
+//! # The fast kernels
 //!
 //! The decision loop is the one recursion of a receiver that SIMD cannot split, so
-//! the kernel shortens its dependency chain instead of its arithmetic:
+//! the kernels shorten its dependency chain instead of its arithmetic:
 //!
-//! - **Look-up tables for taps 2..N.** The past decisions live in one `u64` register
-//!   (2 bits per PAM4 symbol, 1 per NRZ bit, newest lowest). Taps 2..N are grouped
-//!   4 (PAM4) or 8 (NRZ) at a time; each group's feedback for all 256 patterns of its
-//!   byte of history is precomputed, so the feedback of taps 2..N costs one load per
-//!   group whatever the levels.
-//! - **Look-ahead on tap 1.** The sample is sliced once for every possible previous
-//!   decision (4 candidates for PAM4, 2 for NRZ), independently of the loop; the
-//!   previous decision then only *selects* among the candidates — a shift and a
-//!   mask on the loop-carried path, instead of a multiply, an add and a compare.
+//! - **One tap**: the sample is sliced once for each possible previous decision (4
+//!   candidates for PAM4, 2 for NRZ) in a vectorised pass over a block, independently
+//!   of the decisions; the serial pass then only *selects* among the candidates — a
+//!   shift and a mask per symbol.
+//! - **Two or more taps: a two-symbol look-ahead.** Taps 1 and 2 are folded into the
+//!   thresholds: for every pair of candidate previous decisions `(d[n−2], d[n−1])`
+//!   (16 for PAM4, 4 for NRZ) the thresholds `t_i + b_1·L(d[n−1]) + b_2·L(d[n−2])` are
+//!   fixed, so the sample minus the feedback of taps 3..N is compared with all of
+//!   them at once (three 16-lane compares for PAM4 on AVX-512, six 8-lane ones on
+//!   AVX2) into one 64-bit mask. The decision is then `popcount` of the three mask
+//!   bits of the actual pair: on the loop-carried path from `d[n−1]` to `d[n]` there
+//!   are only an address computation, a shift, a mask and a `popcount`.
+//! - **Look-up tables for taps 3..N.** The decisions `d[n−3]` and older live in one
+//!   `u64` register (2 bits per PAM4 symbol, 1 per NRZ bit, newest lowest), apart
+//!   from `d[n−1]` and `d[n−2]`, so that it does not depend on the two newest
+//!   decisions and the out-of-order core computes it two symbols ahead. Taps 3..N are
+//!   grouped 4 (PAM4) or 8 (NRZ) at a time; each group's feedback for all 256 patterns
+//!   of its byte of history is precomputed: one load per group whatever the levels.
+//!
+//! The decisions are those of the textbook loop (`y = x − Σ b_k·L(d[n−k])` sliced
+//! against the thresholds) except where `y` lies within a few `f32` roundings of a
+//! threshold: the kernels add the same terms in another order. The soft output `y`
+//! agrees within `1e-5` (for taps and samples of order 1).
 //!
 //! Adaptation ([`Dfe::adapt`]) changes the taps every symbol, so it runs a direct
 //! loop and rebuilds the tables at its end.
@@ -63,9 +77,10 @@ pub struct Dfe {
     thresholds: [f32; 3],
     /// Past decisions, `d[n−1]` in the lowest `bits` bits.
     hist: u64,
-    /// Feedback of taps 2..N per byte of `hist >> bits`.
+    /// Feedback of taps 3..N per byte of the history of `d[n−3]` and older.
     luts: Vec<[f32; 256]>,
-    /// Kernel of the one-tap candidate pass (the decisions are the same on all).
+    /// Compares of the kernels: the one-tap candidate pass and the look-ahead
+    /// thresholds (the decisions are the same on all).
     backend: Backend,
 }
 
@@ -125,7 +140,7 @@ impl Dfe {
         Ok(dfe)
     }
 
-    /// The same DFE with the candidate pass of `backend` (the decisions are the same
+    /// The same DFE with the compares of `backend` (the decisions are the same
     /// on every backend: only exact compares differ in width); errors if this CPU
     /// cannot run it.
     pub fn with_backend(mut self, backend: Backend) -> Result<Dfe> {
@@ -133,7 +148,8 @@ impl Dfe {
         Ok(self)
     }
 
-    /// The backend of the candidate pass.
+    /// The backend of the compares (the one-tap candidate pass, the look-ahead
+    /// thresholds).
     pub fn backend(&self) -> Backend {
         self.backend
     }
@@ -213,7 +229,7 @@ impl Dfe {
     /// Errors (state untouched) on a length mismatch or a NaN/infinite sample.
     pub fn process_into(&mut self, x: &[f32], symbols: &mut [u8]) -> Result<()> {
         check_len("symbols", x.len(), symbols.len())?;
-        check_finite("x", x)?;
+        crate::eq::ffe::check_finite(self.backend, "x", x)?;
         self.run::<false>(x, symbols, &mut []);
         Ok(())
     }
@@ -228,7 +244,7 @@ impl Dfe {
     ) -> Result<()> {
         check_len("symbols", x.len(), symbols.len())?;
         check_len("soft", x.len(), soft.len())?;
-        check_finite("x", x)?;
+        crate::eq::ffe::check_finite(self.backend, "x", x)?;
         self.run::<true>(x, symbols, soft);
         Ok(())
     }
@@ -355,12 +371,12 @@ impl Dfe {
         self.thresholds = midpoints(&self.slicer_levels, self.modulation.n_levels());
     }
 
-    /// Tables for taps 2..N: group `g` covers `taps[1 + g·per ..]`, byte `g` of
-    /// `hist >> bits`.
+    /// Tables for taps 3..N: group `g` covers `taps[2 + g·per ..]`, byte `g` of
+    /// the history of `d[n−3]` and older.
     fn build_luts(&mut self) {
         let bits = self.modulation.bits() as usize;
         let per = 8 / bits;
-        let rest = &self.taps[1..];
+        let rest = self.taps.get(2..).unwrap_or(&[]);
         let mask = (1usize << bits) - 1;
         self.luts = rest
             .chunks(per)
@@ -380,22 +396,64 @@ impl Dfe {
 
     #[inline(always)]
     fn run<const SOFT: bool>(&mut self, x: &[f32], symbols: &mut [u8], soft: &mut [f32]) {
-        match (self.modulation, self.luts.len()) {
-            (Modulation::Pam4, 0) => self.kernel::<4, 0, SOFT>(x, symbols, soft),
-            (Modulation::Pam4, 1) => self.kernel::<4, 1, SOFT>(x, symbols, soft),
-            (Modulation::Pam4, 2) => self.kernel::<4, 2, SOFT>(x, symbols, soft),
-            (Modulation::Pam4, 3) => self.kernel::<4, 3, SOFT>(x, symbols, soft),
-            (Modulation::Pam4, _) => self.kernel::<4, 8, SOFT>(x, symbols, soft),
-            (Modulation::Nrz, 0) => self.kernel::<2, 0, SOFT>(x, symbols, soft),
-            (Modulation::Nrz, 1) => self.kernel::<2, 1, SOFT>(x, symbols, soft),
-            (Modulation::Nrz, _) => self.kernel::<2, 8, SOFT>(x, symbols, soft),
+        if self.taps.len() == 1 {
+            match self.modulation {
+                Modulation::Pam4 => self.kernel::<4, SOFT>(x, symbols, soft),
+                Modulation::Nrz => self.kernel::<2, SOFT>(x, symbols, soft),
+            }
+            return;
         }
+        let q = self.modulation.n_levels();
+        let (thr, fb12) = self.lookahead_tables();
+        let args = Lookahead {
+            luts: &self.luts,
+            thr: &thr,
+            fb12: &fb12,
+        };
+        let (h, g) = (self.hist, self.luts.len());
+        self.hist = match self.backend {
+            // SAFETY: a stored Avx2/Avx512 backend passed `Backend::require` or was
+            // chosen by `Backend::detect`, so the CPU has the features the shims
+            // enable; `popcnt` is checked here (every AVX2 CPU has it).
+            #[cfg(target_arch = "x86_64")]
+            Backend::Avx512 if has_popcnt() => unsafe {
+                lookahead_avx512::<SOFT>(q, g, &args, h, x, symbols, soft)
+            },
+            #[cfg(target_arch = "x86_64")]
+            Backend::Avx2 | Backend::Avx512 if has_popcnt() => unsafe {
+                lookahead_avx2::<SOFT>(q, g, &args, h, x, symbols, soft)
+            },
+            // SAFETY: the scalar compares need no CPU feature.
+            _ => unsafe {
+                lookahead_dispatch::<SOFT, CMP_SCALAR>(q, g, &args, h, x, symbols, soft)
+            },
+        };
     }
 
-    /// The look-up/look-ahead kernel for `Q` levels and up to `G` tables
-    /// (`G = 8` means "as many as there are", looped).
+    /// The thresholds of the two-symbol look-ahead, lane `16·i + Q·c2 + c1` for
+    /// threshold `i` and candidates `d[n−2] = c2`, `d[n−1] = c1`: `t_i + b_1·L(c1) +
+    /// b_2·L(c2)` (unused lanes `+∞`); and the feedback `b_1·L(c1) + b_2·L(c2)` of
+    /// taps 1 and 2 at index `Q·c2 + c1`, for the soft output.
+    fn lookahead_tables(&self) -> ([f32; 48], [f32; 16]) {
+        let q = self.modulation.n_levels();
+        let (b1, b2) = (self.taps[0], self.taps[1]);
+        let mut thr = [f32::INFINITY; 48];
+        let mut fb12 = [0.0f32; 16];
+        for c2 in 0..q {
+            for c1 in 0..q {
+                let fb = b1 * self.levels[c1] + b2 * self.levels[c2];
+                fb12[q * c2 + c1] = fb;
+                for i in 0..q - 1 {
+                    thr[16 * i + q * c2 + c1] = self.thresholds[i] + fb;
+                }
+            }
+        }
+        (thr, fb12)
+    }
+
+    /// The one-tap kernel for `Q` levels.
     #[inline(always)]
-    fn kernel<const Q: usize, const G: usize, const SOFT: bool>(
+    fn kernel<const Q: usize, const SOFT: bool>(
         &mut self,
         x: &[f32],
         symbols: &mut [u8],
@@ -418,57 +476,35 @@ impl Dfe {
                 *t = self.thresholds[i] + fb1[c];
             }
         }
-        let luts = &self.luts[..];
         let mut hist = self.hist;
         // The loop-carried state is `s = w·d[n−1]`, the shift that selects the
         // candidate field of the previous decision: `s' = (fields >> s) & fmask`.
         let mut s = w as u64 * (hist & mask);
-        if G == 0 {
-            // One tap: the candidates do not depend on the decisions at all, so a
-            // vectorised pass computes them for a block and the serial pass is two
-            // instructions per symbol.
-            let mut fields = [0u16; BLOCK];
-            for (k, (xb, sb)) in x.chunks(BLOCK).zip(symbols.chunks_mut(BLOCK)).enumerate() {
-                let fb = &mut fields[..xb.len()];
-                candidates::<Q>(self.backend, xb, &tt, fb);
-                if SOFT {
-                    let so = &mut soft[k * BLOCK..k * BLOCK + xb.len()];
-                    for ((&f, o), (&xn, y)) in fb.iter().zip(sb.iter_mut()).zip(xb.iter().zip(so)) {
-                        *y = xn - fb1[(s / w as u64) as usize];
-                        s = (f as u64 >> s) & fmask;
-                        *o = (s / w as u64) as u8;
-                    }
-                } else {
-                    for (&f, o) in fb.iter().zip(sb.iter_mut()) {
-                        s = (f as u64 >> s) & fmask;
-                        *o = (s / w as u64) as u8;
-                    }
+        // One tap: the candidates do not depend on the decisions at all, so a
+        // vectorised pass computes them for a block and the serial pass is two
+        // instructions per symbol.
+        let mut fields = [0u16; BLOCK];
+        for (k, (xb, sb)) in x.chunks(BLOCK).zip(symbols.chunks_mut(BLOCK)).enumerate() {
+            let fb = &mut fields[..xb.len()];
+            candidates::<Q>(self.backend, xb, &tt, fb);
+            if SOFT {
+                let so = &mut soft[k * BLOCK..k * BLOCK + xb.len()];
+                for ((&f, o), (&xn, y)) in fb.iter().zip(sb.iter_mut()).zip(xb.iter().zip(so)) {
+                    *y = xn - fb1[(s / w as u64) as usize];
+                    s = (f as u64 >> s) & fmask;
+                    *o = (s / w as u64) as u8;
+                }
+            } else {
+                for (&f, o) in fb.iter().zip(sb.iter_mut()) {
+                    s = (f as u64 >> s) & fmask;
+                    *o = (s / w as u64) as u8;
                 }
             }
-            // The history register: the last decisions, newest lowest.
-            let keep = (64 / bits as usize).min(symbols.len());
-            for &d in &symbols[symbols.len() - keep..] {
-                hist = (hist << bits) | d as u64;
-            }
-        } else {
-            for (n, (&xn, o)) in x.iter().zip(symbols.iter_mut()).enumerate() {
-                let older = hist >> bits;
-                // Start from the first table: no `0.0 +` on the loop-carried path.
-                let mut rest = luts[0][(older & 0xff) as usize];
-                let n_tables = if G == 8 { luts.len() } else { G };
-                for (g, lut) in luts.iter().enumerate().take(n_tables).skip(1) {
-                    rest += lut[((older >> (8 * g)) & 0xff) as usize];
-                }
-                let v = xn - rest;
-                if SOFT {
-                    soft[n] = v - fb1[(s / w as u64) as usize];
-                }
-                let f = candidate_fields::<Q>(v, &tt);
-                s = (f as u64 >> s) & fmask;
-                let d = s / w as u64;
-                *o = d as u8;
-                hist = (hist << bits) | d;
-            }
+        }
+        // The history register: the last decisions, newest lowest.
+        let keep = (64 / bits as usize).min(symbols.len());
+        for &d in &symbols[symbols.len() - keep..] {
+            hist = (hist << bits) | d as u64;
         }
         self.hist = hist;
     }
@@ -541,6 +577,202 @@ unsafe fn candidates_avx2<const Q: usize>(x: &[f32], tt: &[[f32; 4]; 3], out: &m
 #[target_feature(enable = "avx512f,avx512bw,avx512vl,avx2,fma")]
 unsafe fn candidates_avx512<const Q: usize>(x: &[f32], tt: &[[f32; 4]; 3], out: &mut [u16]) {
     candidates_body::<Q>(x, tt, out)
+}
+
+/// The tables of the two-symbol look-ahead kernel (see [`Dfe::lookahead_tables`]).
+struct Lookahead<'a> {
+    /// Feedback of taps 3..N per byte of the history of `d[n−3]` and older.
+    luts: &'a [[f32; 256]],
+    /// Thresholds per threshold and candidate pair, lane `16·i + Q·c2 + c1`.
+    thr: &'a [f32; 48],
+    /// Feedback of taps 1 and 2 per candidate pair, index `Q·c2 + c1`.
+    fb12: &'a [f32; 16],
+}
+
+/// Compare implementations of the look-ahead kernel, chosen at compile time inside
+/// each backend's shim.
+const CMP_SCALAR: u8 = 0;
+#[cfg(target_arch = "x86_64")]
+const CMP_AVX2: u8 = 1;
+#[cfg(target_arch = "x86_64")]
+const CMP_AVX512: u8 = 2;
+/// `G` of [`lookahead`] meaning "as many tables as there are", looped.
+const MANY: usize = 8;
+
+#[cfg(target_arch = "x86_64")]
+fn has_popcnt() -> bool {
+    is_x86_feature_detected!("popcnt")
+}
+
+/// Bit `16·i + Q·c2 + c1` set when `v ≥ thr[16·i + Q·c2 + c1]`: the comparison of
+/// `v` with the thresholds of every candidate pair, by compare implementation `B`.
+///
+/// # Safety
+/// `B = CMP_AVX2` needs a caller compiled with AVX2, `B = CMP_AVX512` one compiled
+/// with AVX-512 F (and a CPU that has them); `CMP_SCALAR` is safe.
+#[inline(always)]
+unsafe fn candidate_mask<const Q: usize, const B: u8>(v: f32, thr: &[f32; 48]) -> u64 {
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::arch::x86_64::*;
+        // SAFETY: the caller is compiled with the features of `B`; the loads read
+        // `thr[..48]`.
+        unsafe {
+            if B == CMP_AVX512 && Q == 4 {
+                let vv = _mm512_set1_ps(v);
+                let p = thr.as_ptr();
+                let m0 = _mm512_cmp_ps_mask::<_CMP_GE_OQ>(vv, _mm512_loadu_ps(p)) as u64;
+                let m1 = _mm512_cmp_ps_mask::<_CMP_GE_OQ>(vv, _mm512_loadu_ps(p.add(16))) as u64;
+                let m2 = _mm512_cmp_ps_mask::<_CMP_GE_OQ>(vv, _mm512_loadu_ps(p.add(32))) as u64;
+                return m0 | (m1 << 16) | (m2 << 32);
+            }
+            if B == CMP_AVX2 && Q == 4 {
+                let vv = _mm256_set1_ps(v);
+                let mut m = 0u64;
+                for k in 0..6 {
+                    let t = _mm256_loadu_ps(thr.as_ptr().add(8 * k));
+                    let c = _mm256_cmp_ps::<_CMP_GE_OQ>(vv, t);
+                    m |= (_mm256_movemask_ps(c) as u32 as u64) << (8 * k);
+                }
+                return m;
+            }
+            if B != CMP_SCALAR {
+                // NRZ: the four candidate pairs in one 4-lane compare.
+                let c = _mm_cmpge_ps(_mm_set1_ps(v), _mm_loadu_ps(thr.as_ptr()));
+                return _mm_movemask_ps(c) as u32 as u64;
+            }
+        }
+    }
+    let lanes = if Q == 4 { 48 } else { 4 };
+    let mut m = 0u64;
+    for (k, &t) in thr.iter().enumerate().take(lanes) {
+        m |= ((v >= t) as u64) << k;
+    }
+    m
+}
+
+/// The two-symbol look-ahead kernel (see the module doc) for `Q` levels and `G`
+/// tables ([`MANY`]: looped over all); returns the new history register.
+///
+/// # Safety
+/// As for [`candidate_mask`] with `B`; `B ≠ CMP_SCALAR` also needs POPCNT.
+#[inline(always)]
+unsafe fn lookahead<const Q: usize, const G: usize, const SOFT: bool, const B: u8>(
+    t: &Lookahead<'_>,
+    hist: u64,
+    x: &[f32],
+    symbols: &mut [u8],
+    soft: &mut [f32],
+) -> u64 {
+    let bits: u32 = if Q == 4 { 2 } else { 1 };
+    let mask = (1u64 << bits) - 1;
+    // The mask bits of one candidate pair's thresholds.
+    let spread: u64 = if Q == 4 { 0x0001_0001_0001 } else { 1 };
+    let (mut d1, mut d2, mut h3) = (hist & mask, (hist >> bits) & mask, hist >> (2 * bits));
+    let luts = t.luts;
+    let n_tables = if G == MANY { luts.len() } else { G };
+    if SOFT {
+        assert_eq!(soft.len(), x.len());
+    }
+    for (n, (&xn, o)) in x.iter().zip(symbols.iter_mut()).enumerate() {
+        let mut v = xn;
+        if G > 0 {
+            // Start from the first table: no `0.0 +` on the dependency chain.
+            let mut rest = luts[0][(h3 & 0xff) as usize];
+            for (g, lut) in luts.iter().enumerate().take(n_tables).skip(1) {
+                rest += lut[((h3 >> (8 * g)) & 0xff) as usize];
+            }
+            v = xn - rest;
+        }
+        // SAFETY: forwarded from the caller.
+        let m = unsafe { candidate_mask::<Q, B>(v, t.thr) };
+        let pair = (d2 << bits) | d1;
+        if SOFT {
+            soft[n] = v - t.fb12[(pair & 15) as usize];
+        }
+        let sel = (m >> pair) & spread;
+        let d = if B == CMP_SCALAR {
+            // The (at most three) selected bits summed by a multiply, without POPCNT.
+            (sel.wrapping_mul(spread) >> 32) & 3
+        } else {
+            sel.count_ones() as u64
+        };
+        let d = if Q == 4 { d } else { sel };
+        *o = d as u8;
+        h3 = (h3 << bits) | d2;
+        d2 = d1;
+        d1 = d;
+    }
+    (h3 << (2 * bits)) | (d2 << bits) | d1
+}
+
+/// [`lookahead`] for the number of levels `q` and of tables `g`.
+///
+/// # Safety
+/// As for [`lookahead`].
+#[inline(always)]
+unsafe fn lookahead_dispatch<const SOFT: bool, const B: u8>(
+    q: usize,
+    g: usize,
+    t: &Lookahead<'_>,
+    hist: u64,
+    x: &[f32],
+    symbols: &mut [u8],
+    soft: &mut [f32],
+) -> u64 {
+    // SAFETY: forwarded from the caller.
+    unsafe {
+        match (q, g) {
+            (4, 0) => lookahead::<4, 0, SOFT, B>(t, hist, x, symbols, soft),
+            (4, 1) => lookahead::<4, 1, SOFT, B>(t, hist, x, symbols, soft),
+            (4, 2) => lookahead::<4, 2, SOFT, B>(t, hist, x, symbols, soft),
+            (4, _) => lookahead::<4, MANY, SOFT, B>(t, hist, x, symbols, soft),
+            (_, 0) => lookahead::<2, 0, SOFT, B>(t, hist, x, symbols, soft),
+            (_, 1) => lookahead::<2, 1, SOFT, B>(t, hist, x, symbols, soft),
+            (_, _) => lookahead::<2, MANY, SOFT, B>(t, hist, x, symbols, soft),
+        }
+    }
+}
+
+/// [`lookahead`] with the AVX2 compares.
+///
+/// # Safety
+/// The CPU must support AVX2 and POPCNT: call only with a stored [`Backend::Avx2`]
+/// (or `Avx512`) after checking POPCNT.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma,popcnt")]
+unsafe fn lookahead_avx2<const SOFT: bool>(
+    q: usize,
+    g: usize,
+    t: &Lookahead<'_>,
+    hist: u64,
+    x: &[f32],
+    symbols: &mut [u8],
+    soft: &mut [f32],
+) -> u64 {
+    // SAFETY: compiled with AVX2 and POPCNT, which the caller guarantees.
+    unsafe { lookahead_dispatch::<SOFT, CMP_AVX2>(q, g, t, hist, x, symbols, soft) }
+}
+
+/// [`lookahead`] with the AVX-512 compares (three 16-lane compares into mask
+/// registers for PAM4).
+///
+/// # Safety
+/// The CPU must support AVX-512 F/BW/VL and POPCNT: call only with a stored
+/// [`Backend::Avx512`] after checking POPCNT.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,avx512bw,avx512vl,avx2,fma,popcnt")]
+unsafe fn lookahead_avx512<const SOFT: bool>(
+    q: usize,
+    g: usize,
+    t: &Lookahead<'_>,
+    hist: u64,
+    x: &[f32],
+    symbols: &mut [u8],
+    soft: &mut [f32],
+) -> u64 {
+    // SAFETY: compiled with AVX-512 and POPCNT, which the caller guarantees.
+    unsafe { lookahead_dispatch::<SOFT, CMP_AVX512>(q, g, t, hist, x, symbols, soft) }
 }
 
 fn midpoints(levels: &[f32; 4], q: usize) -> [f32; 3] {
@@ -718,5 +950,114 @@ impl ErrorBursts {
     /// Number of bursts so far (including an open one).
     pub fn bursts(&self) -> u64 {
         self.histogram().iter().sum()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn uniform(seed: u64, n: usize, amp: f32) -> Vec<f32> {
+        let mut s = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+        (0..n)
+            .map(|_| {
+                s = s
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                ((s >> 40) as f32 / (1u64 << 24) as f32 * 2.0 - 1.0) * amp
+            })
+            .collect()
+    }
+
+    /// The textbook DFE: feedback summed tap by tap, then sliced.
+    fn textbook(m: Modulation, taps: &[f32], x: &[f32]) -> (Vec<u8>, Vec<f32>) {
+        let l = m.levels();
+        let q = m.n_levels();
+        let mut past = vec![0u8; taps.len()];
+        let (mut d, mut ys) = (Vec::new(), Vec::new());
+        for &xn in x {
+            let fb: f32 = taps
+                .iter()
+                .zip(&past)
+                .map(|(&b, &s)| b * l[s as usize])
+                .sum();
+            let y = xn - fb;
+            let s = (0..q - 1).filter(|&i| y >= 0.5 * (l[i] + l[i + 1])).count() as u8;
+            past.rotate_right(1);
+            past[0] = s;
+            d.push(s);
+            ys.push(y);
+        }
+        (d, ys)
+    }
+
+    fn modulation(pam4: bool) -> Modulation {
+        if pam4 {
+            Modulation::Pam4
+        } else {
+            Modulation::Nrz
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        /// Every backend decides as the textbook loop (random samples: no sample
+        /// within rounding of a threshold), soft outputs within 1e-5, on any
+        /// chunking, for 1 to 32 taps.
+        #[test]
+        fn every_backend_matches_the_textbook_loop_on_any_chunking(
+            n_taps in 1usize..=MAX_TAPS,
+            pam4 in any::<bool>(),
+            seed in any::<u64>(),
+            cuts in proptest::collection::vec(0usize..700, 0..6),
+        ) {
+            let m = modulation(pam4);
+            let taps: Vec<f32> = uniform(seed, n_taps, 0.3)
+                .iter()
+                .enumerate()
+                .map(|(k, b)| b / (1 + k / 4) as f32)
+                .collect();
+            let x = uniform(seed ^ 7, 2000, 1.6);
+            let (want_d, want_y) = textbook(m, &taps, &x);
+            for b in Backend::available() {
+                let mut dfe = Dfe::new(m, &taps).unwrap().with_backend(b).unwrap();
+                let (mut d, mut y) = (vec![0u8; x.len()], vec![0f32; x.len()]);
+                let mut start = 0usize;
+                for c in cuts.iter().chain([&usize::MAX]) {
+                    let end = start.saturating_add(*c).min(x.len());
+                    dfe.process_soft_into(&x[start..end], &mut d[start..end], &mut y[start..end]).unwrap();
+                    start = end;
+                }
+                prop_assert_eq!(&d, &want_d, "{:?} {} taps", b, n_taps);
+                for (a, w) in y.iter().zip(&want_y) {
+                    prop_assert!((a - w).abs() < 1e-5, "{:?}: soft {} vs {}", b, a, w);
+                }
+                // The hard-only path, in one call, gives the same decisions.
+                let mut whole = Dfe::new(m, &taps).unwrap().with_backend(b).unwrap();
+                prop_assert_eq!(&whole.process(&x).unwrap(), &want_d);
+            }
+        }
+    }
+
+    #[test]
+    fn reset_and_history_across_calls() {
+        // After a reset the stream restarts; the history carries the two newest
+        // decisions and the older ones across calls of one symbol each.
+        for m in [Modulation::Pam4, Modulation::Nrz] {
+            for n_taps in [2usize, 3, 8, 17, 32] {
+                let taps = uniform(n_taps as u64, n_taps, 0.2);
+                let x = uniform(99, 300, 1.4);
+                let (want, _) = textbook(m, &taps, &x);
+                for b in Backend::available() {
+                    let mut dfe = Dfe::new(m, &taps).unwrap().with_backend(b).unwrap();
+                    let one: Vec<u8> = x.iter().flat_map(|v| dfe.process(&[*v]).unwrap()).collect();
+                    assert_eq!(one, want, "{m:?} {n_taps} {b:?}");
+                    dfe.reset();
+                    assert_eq!(dfe.process(&x).unwrap(), want);
+                }
+            }
+        }
     }
 }

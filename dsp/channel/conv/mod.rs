@@ -6,13 +6,30 @@
 //!
 //! - **direct** (`len(h) ≤` [`DIRECT_MAX_LEN`]): a dot product per output, computed
 //!   by the FIR kernels of the FFE ([`crate::eq::ffe`]: scalar reference and
-//!   register-blocked AVX2/AVX-512 kernels) chosen by [`Backend`]; bit-exact
-//!   chunk-invariant;
+//!   register-blocked AVX2/AVX-512 kernels, each 8-lane input load feeding two
+//!   fused multiply-adds) chosen by [`Backend`]; bit-exact chunk-invariant;
 //! - **FFT overlap-save** (longer responses, `fft.rs`): real FFTs of a few times the
 //!   response length; chunk-invariant to FFT rounding ([`FFT_TOLERANCE`]).
 //!
 //! The crossover [`DIRECT_MAX_LEN`] was measured with `benches/channel.rs` on an AMD
-//! Zen 3 (AVX2): see the bench's doc for the figures.
+//! EPYC Zen 4 (AVX-512), thread CPU time, 256 Ki samples per call, a shared machine:
+//! direct (AVX-512 / AVX2) against FFT, in Msamples/s — 128 taps 370–410 / 330–345
+//! against 245–275; 160 taps 315–330 / 300–335 against 235–305; 192 taps 250–265 /
+//! 230–290 against 240–320; 256 taps 195–205 / 200–220 against 310–340.
+//!
+//! # Speed limit of the direct form
+//!
+//! A direct `m`-tap convolution costs `m` multiply-adds per output. Zen 4 executes
+//! two 256-bit FMAs per cycle (a 512-bit FMA occupies both): 16 `f32` FMAs per cycle,
+//! measured at 57–59 G FMA/s on one core at about 3.66 GHz (`conv/fma_peak` in
+//! `benches/channel.rs`). So no direct kernel can exceed `58.6 G / m` samples/s:
+//! 0.92 G samples/s for 64 taps. The kernels reach about 0.9 G samples/s for 64 taps on
+//! data in L1/L2 and 0.70–0.76 G samples/s in the bench (256 Ki samples, which stream
+//! through L2/L3, on a loaded machine); 1 G samples/s for 64 taps is not reachable by
+//! a direct form on this core. A 2-parallel fast FIR algorithm (three half-length
+//! sub-filters: 48 instead of 64 multiply-adds per output) was tried and gave
+//! 0.8–1.1× the direct kernel from 32 to 128 taps — the de-interleaving of the input
+//! and the interleaving of the output eat the 25 % saved — so it is not used.
 //!
 //! # Tolerances
 //!
@@ -29,8 +46,9 @@ use crate::cpu::Backend;
 use crate::error::{check_finite, Error, Result};
 
 /// Bound on `|direct − reference| / (Σ|h| · max|x|)` for any output of the direct
-/// kernels (scalar or SIMD): `f32` rounding of a sum of up to [`DIRECT_MAX_LEN`]
-/// products (`len·2^-24` worst case, far less in practice).
+/// kernels (scalar or SIMD): `f32` rounding of a sum of `len` products (`len·2^-24`
+/// worst case, `1e-5` at 160 taps; with roundings of random sign about
+/// `√len·2^-24`, below `1e-6` up to thousands of taps).
 pub const SIMD_TOLERANCE: f32 = 1e-5;
 
 /// Bound on `|fft − reference| / (Σ|h| · max|x|)` for any output of the FFT path
@@ -38,8 +56,9 @@ pub const SIMD_TOLERANCE: f32 = 1e-5;
 pub const FFT_TOLERANCE: f32 = 1e-5;
 
 /// The longest response convolved directly by [`Method::Auto`]; longer ones use
-/// the FFT (measured crossover on Zen 3 with AVX2, see `benches/channel.rs`).
-pub const DIRECT_MAX_LEN: usize = 48;
+/// the FFT (measured crossover on Zen 4 with AVX-512: the two are even at about 160
+/// taps, see the module doc).
+pub const DIRECT_MAX_LEN: usize = 160;
 
 /// The longest response a [`Convolver`] takes (`2^20` samples).
 pub const MAX_LEN: usize = 1 << 20;
@@ -180,7 +199,7 @@ impl Convolver {
                 actual: out.len(),
             });
         }
-        check_finite("x", x)?;
+        crate::eq::ffe::check_finite(self.backend, "x", x)?;
         let backend = self.backend;
         match &mut self.engine {
             Engine::Direct { rev, hist, scratch } => {

@@ -4,9 +4,10 @@
 //!
 //! `mod.rs` holds the safe streaming API ([`Ffe`]) and picks the kernel once, at
 //! construction, from a [`Backend`]; `scalar.rs` is the reference (plain multiply then
-//! add, taps in order); `avx2.rs` (8 lanes) and `avx512.rs` (16 lanes) are the
-//! register-blocked SIMD kernels (a fused multiply-add chain per output), `fma.rs` the
-//! decimating body they share. The same kernels serve the direct channel convolution
+//! add, taps in order); `fma.rs` holds the register-blocked SIMD body (8-lane vectors,
+//! each input load feeding two fused multiply-adds; a fused multiply-add chain per
+//! output) and the decimating body, which `avx2.rs` and `avx512.rs` compile for their
+//! instruction sets. The same kernels serve the direct channel convolution
 //! ([`crate::channel::conv`]) through `fir`.
 //!
 //! # Definition and alignment
@@ -40,7 +41,6 @@ pub use scalar::direct_convolution;
 
 use super::lms::{check_reference, Lms, Trajectory};
 use crate::cpu::Backend;
-use crate::eq::check_finite_fast as check_finite;
 use crate::error::{Error, Result};
 
 /// Bound on `|simd − scalar| / (Σ|taps| · max|x|)` for any output of the FFE.
@@ -197,7 +197,7 @@ impl Ffe {
                 actual: out.len(),
             });
         }
-        check_finite("x", x)?;
+        check_finite(self.backend, "x", x)?;
         let h = self.taps.len() - 1;
         if self.sps == 1 && x.len() >= h {
             // The first h outputs need the history; the rest read `x` directly.
@@ -246,7 +246,7 @@ impl Ffe {
     pub fn adapt(&mut self, x: &[f32], reference: Option<&[f32]>, cfg: &Lms) -> Result<Adapted> {
         let n_out = self.output_len(x.len());
         check_reference(reference, n_out)?;
-        check_finite("x", x)?;
+        check_finite(self.backend, "x", x)?;
         let h = self.taps.len() - 1;
         let mut buf = Vec::with_capacity(h + x.len());
         buf.extend_from_slice(&self.hist);
@@ -326,7 +326,7 @@ fn check_taps(taps: &[f32], cursor: usize) -> Result<()> {
             taps.len(),
         ));
     }
-    check_finite("taps", taps)?;
+    crate::error::check_finite("taps", taps)?;
     if cursor >= taps.len() {
         return Err(Error::invalid(
             "cursor",
@@ -340,14 +340,33 @@ fn check_taps(taps: &[f32], cursor: usize) -> Result<()> {
 /// The FIR kernel of `backend` (also the direct channel convolution's):
 /// `out[i] = Σ_j rev[j]·x[i + j]`, `rev` the taps reversed, in the order of
 /// [`scalar`] (multiply then add) or, on the SIMD backends, one fused multiply-add
-/// chain per output for `j = 0, 1, …`, so the result does not depend on how a stream
-/// is cut into calls.
+/// chain per output in the fixed order of `fma.rs`, so the result does not depend on
+/// how a stream is cut into calls.
 ///
 /// # Panics
 /// If `out` is not empty and `x.len() < out.len() + rev.len() − 1`.
 pub(crate) fn fir(backend: Backend, rev: &[f32], x: &[f32], out: &mut [f32]) {
     assert!(out.is_empty() || x.len() + 1 >= out.len() + rev.len());
     run(backend, rev, x, 1, out)
+}
+
+/// Errors naming `name` and the first bad index if `x` holds a NaN or infinity: a
+/// vectorised pass on the SIMD backends (the input check of the FFE and the direct
+/// convolution), the search for the index only when something is wrong.
+pub(crate) fn check_finite(backend: Backend, name: &'static str, x: &[f32]) -> Result<()> {
+    let ok = match backend {
+        // SAFETY: as in `run`.
+        #[cfg(target_arch = "x86_64")]
+        Backend::Avx2 => unsafe { avx2::all_finite(x) },
+        #[cfg(target_arch = "x86_64")]
+        Backend::Avx512 => unsafe { avx512::all_finite(x) },
+        _ => return crate::eq::check_finite_fast(name, x),
+    };
+    if ok {
+        Ok(())
+    } else {
+        crate::error::check_finite(name, x)
+    }
 }
 
 /// Runs the kernel of `backend`: `out[i] = Σ_j rev[j]·x[i·m + j]`.
@@ -399,6 +418,75 @@ mod tests {
                 for (g, w) in got.iter().zip(&want) {
                     assert!((g - w).abs() <= 1e-5 * scale, "{b:?} {n}: {g} vs {w}");
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn simd_tiles_and_tails_match_scalar_and_each_other() {
+        // Tap counts around the groups of 16 and lengths around the tiles (12 or 16
+        // vectors of 8), single vectors and the masked tail.
+        for n in [
+            1usize, 2, 7, 8, 9, 15, 16, 17, 24, 31, 32, 33, 48, 64, 65, 100,
+        ] {
+            let rev = lcg(n as u64 + 17, n);
+            for len in [0usize, 1, 7, 8, 9, 95, 96, 97, 127, 128, 129, 200, 517] {
+                let x = lcg(len as u64 + 5, len + n - 1);
+                let mut want = vec![0.0; len];
+                scalar::fir_decim(&rev, &x, 1, &mut want);
+                let scale: f32 = rev.iter().map(|c| c.abs()).sum();
+                let mut first: Option<Vec<f32>> = None;
+                for b in Backend::available() {
+                    let mut got = vec![f32::NAN; len];
+                    run(b, &rev, &x, 1, &mut got);
+                    for (i, (g, w)) in got.iter().zip(&want).enumerate() {
+                        assert!(
+                            (g - w).abs() <= SIMD_TOLERANCE * scale,
+                            "{b:?} n={n} len={len} out[{i}]: {g} vs {w}"
+                        );
+                    }
+                    if b == Backend::Scalar {
+                        continue;
+                    }
+                    #[cfg(target_arch = "x86_64")]
+                    {
+                        // The decimating body with m = 1 computes the same chain.
+                        let mut dec = vec![0.0; len];
+                        fma::fir_decim(&rev, &x, 1, &mut dec);
+                        assert_eq!(got, dec, "{b:?} n={n} len={len}: fir vs fir_decim");
+                    }
+                    match &first {
+                        None => first = Some(got),
+                        Some(f) => assert_eq!(&got, f, "n={n} len={len}: AVX2 vs AVX-512 bits"),
+                    }
+                }
+            }
+        }
+        if !Backend::Avx512.is_available() {
+            eprintln!("skipped AVX-512: this CPU lacks it");
+        }
+    }
+
+    #[test]
+    fn every_backend_finds_each_non_finite_sample() {
+        for b in Backend::available() {
+            for len in [1usize, 7, 8, 9, 64, 65, 1000] {
+                let x = lcg(len as u64, len);
+                assert!(check_finite(b, "x", &x).is_ok());
+                for pos in [0, len / 2, len - 1] {
+                    for bad in [f32::NAN, f32::INFINITY, f32::NEG_INFINITY] {
+                        let mut y = x.clone();
+                        y[pos] = bad;
+                        let e = check_finite(b, "x", &y).unwrap_err().to_string();
+                        assert!(
+                            e.contains("`x`") && e.contains(&format!("index {pos}")),
+                            "{b:?}: {e}"
+                        );
+                    }
+                }
+                // The largest finite values pass.
+                let big = vec![f32::MAX, -f32::MAX, f32::MIN_POSITIVE, -0.0];
+                assert!(check_finite(b, "x", &big).is_ok());
             }
         }
     }
