@@ -304,16 +304,20 @@ impl TimingErrorDetector for BangBang {
     fn block_error(&mut self, _data: &[f32], edges: &[f32], levels: &[f32]) -> f32 {
         // Branch-free, summed in integers (each term is −1, 0 or +1): the loop
         // vectorises, and the sum is exact in any order.
-        let isgn = |x: f32| (x > 0.0) as i32 - (x < 0.0) as i32;
-        let mut pl = self.prev_level;
-        let mut sum = 0i32;
-        for (&e, &l) in edges.iter().zip(levels) {
-            // Symmetric about the middle threshold: â_n = −â_{n−1} ≠ 0.
-            let symmetric = (l == -pl) & (l != 0.0);
-            sum += symmetric as i32 * isgn(e) * isgn(l);
-            pl = l;
+        // Symmetric about the middle threshold: â_n = −â_{n−1} ≠ 0.
+        let term = |e: f32, l: f32, pl: f32| {
+            let isgn = |x: f32| (x > 0.0) as i32 - (x < 0.0) as i32;
+            ((l == -pl) & (l != 0.0)) as i32 * isgn(e) * isgn(l)
+        };
+        let n = edges.len().min(levels.len());
+        if n == 0 {
+            return 0.0;
         }
-        self.prev_level = pl;
+        let mut sum = term(edges[0], levels[0], self.prev_level);
+        for ((&e, &l), &pl) in edges[1..n].iter().zip(&levels[1..n]).zip(&levels[..n - 1]) {
+            sum += term(e, l, pl);
+        }
+        self.prev_level = levels[n - 1];
         sum as f32
     }
 
