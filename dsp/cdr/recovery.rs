@@ -467,9 +467,10 @@ impl Cdr {
         }
     }
 
-    /// Samples checked finite at a time, ahead of the blocks that read them (4 KiB:
-    /// they are still in the L1 cache when the blocks' gathers read them).
-    const CHECK_CHUNK: usize = 1024;
+    /// Samples checked finite at a time, just ahead of the blocks that read them (a
+    /// block's worth at 16 samples per UI: the check's loads run alongside the block's
+    /// work, and the samples are in the L1 cache when the block's gathers read them).
+    const CHECK_CHUNK: usize = 256;
 
     /// The loop's state as a call found it, to put back when the call fails.
     fn snapshot(&self) -> Snapshot {
@@ -504,14 +505,15 @@ impl Cdr {
         }
     }
 
-    /// Whether `x[*checked..]` is finite up to at least `end`: checks the next
-    /// [`Cdr::CHECK_CHUNK`] samples (or up to `end`) when `end` passes `checked`.
+    /// Whether `x[*checked..]` is finite up to at least `end`: when `end` passes
+    /// `checked`, checks on to `end` rounded up to whole [`Cdr::CHECK_CHUNK`]s.
     #[inline(always)]
     fn checked_to(&self, x: &[f32], checked: &mut usize, end: usize) -> bool {
         if end <= *checked {
             return true;
         }
-        let to = (*checked + Self::CHECK_CHUNK).max(end).min(x.len());
+        let len = (end - *checked).next_multiple_of(Self::CHECK_CHUNK);
+        let to = (*checked + len).min(x.len());
         let ok = self.sampler.all_finite(&x[*checked..to]);
         *checked = to;
         ok

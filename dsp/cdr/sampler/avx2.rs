@@ -281,29 +281,34 @@ unsafe fn step8(
 }
 
 /// See [`super::scalar::all_finite`]: the largest magnitude's bits over 32 samples a
-/// step in four registers (`vpand` + `vpmaxud`), the tail in the scalar form.
+/// step in four registers (`vpand` + `vpmaxud`), the tail in the scalar form. Always
+/// inlined, like [`mm_block`]: the CDR checks the samples just ahead of each block,
+/// and inlined the loads overlap with the block's work.
 ///
 /// # Safety
 /// As for [`mm_block`] (the CPU features only).
 #[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2,fma")]
+#[inline(always)]
 pub(crate) unsafe fn all_finite(x: &[f32]) -> bool {
-    let abs = _mm256_set1_epi32(0x7fff_ffff);
-    let mut m = [_mm256_setzero_si256(); 4];
-    let n = x.len() / 32 * 32;
-    let p = x.as_ptr();
-    let mut k = 0;
-    while k < n {
-        for (j, mj) in m.iter_mut().enumerate() {
-            // SAFETY: k + 8·j + 8 <= n <= x.len().
-            let v = unsafe { _mm256_loadu_si256(p.add(k + 8 * j) as *const __m256i) };
-            *mj = _mm256_max_epu32(*mj, _mm256_and_si256(v, abs));
+    // SAFETY: the CPU features are the caller's precondition; the loads read
+    // `x[k + 8·j..k + 8·j + 8]` with k + 32 <= n <= x.len().
+    unsafe {
+        let abs = _mm256_set1_epi32(0x7fff_ffff);
+        let mut m = [_mm256_setzero_si256(); 4];
+        let n = x.len() / 32 * 32;
+        let p = x.as_ptr();
+        let mut k = 0;
+        while k < n {
+            for (j, mj) in m.iter_mut().enumerate() {
+                let v = _mm256_loadu_si256(p.add(k + 8 * j) as *const __m256i);
+                *mj = _mm256_max_epu32(*mj, _mm256_and_si256(v, abs));
+            }
+            k += 32;
         }
-        k += 32;
+        let m = _mm256_max_epu32(_mm256_max_epu32(m[0], m[1]), _mm256_max_epu32(m[2], m[3]));
+        // Unsigned m >= 0x7f80_0000 ⟺ max(m, 0x7f80_0000) == m.
+        let lim = _mm256_set1_epi32(0x7f80_0000);
+        let big = _mm256_movemask_epi8(_mm256_cmpeq_epi32(_mm256_max_epu32(m, lim), m));
+        big == 0 && super::scalar::all_finite(&x[n..])
     }
-    let m = _mm256_max_epu32(_mm256_max_epu32(m[0], m[1]), _mm256_max_epu32(m[2], m[3]));
-    // Unsigned m >= 0x7f80_0000 ⟺ max(m, 0x7f80_0000) == m.
-    let lim = _mm256_set1_epi32(0x7f80_0000);
-    let big = _mm256_movemask_epi8(_mm256_cmpeq_epi32(_mm256_max_epu32(m, lim), m));
-    big == 0 && super::scalar::all_finite(&x[n..])
 }

@@ -273,27 +273,38 @@ unsafe fn cubic_weights(mu: __m512) -> [__m512; 4] {
 }
 
 /// See [`super::scalar::all_finite`]: the largest magnitude's bits over 64 samples a
-/// step in four registers (`vpandd` + `vpmaxud`), the tail in the scalar form.
+/// step in four registers (`vpandd` + `vpmaxud`), the tail sixteen at a time with
+/// masked loads. Always inlined, like [`mm_block`]: the CDR checks the samples just
+/// ahead of each block, and inlined the loads overlap with the block's work.
 ///
 /// # Safety
 /// As for [`mm_block`] (the CPU features only).
 #[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx512f,avx512bw,avx512dq,avx512vl,avx2,fma")]
+#[inline(always)]
 pub(crate) unsafe fn all_finite(x: &[f32]) -> bool {
-    let abs = _mm512_set1_epi32(0x7fff_ffff);
-    let mut m = [_mm512_setzero_si512(); 4];
-    let n = x.len() / 64 * 64;
-    let p = x.as_ptr();
-    let mut k = 0;
-    while k < n {
-        for (j, mj) in m.iter_mut().enumerate() {
-            // SAFETY: k + 16·j + 16 <= n <= x.len().
-            let v = unsafe { _mm512_loadu_si512(p.add(k + 16 * j) as *const _) };
-            *mj = _mm512_max_epu32(*mj, _mm512_and_si512(v, abs));
+    // SAFETY: the CPU features are the caller's precondition; the loads read
+    // `x[k..k + 16]` with k + 16 <= x.len(), or the masked lanes below x.len().
+    unsafe {
+        let abs = _mm512_set1_epi32(0x7fff_ffff);
+        let mut m = [_mm512_setzero_si512(); 4];
+        let n = x.len() / 64 * 64;
+        let p = x.as_ptr();
+        let mut k = 0;
+        while k < n {
+            for (j, mj) in m.iter_mut().enumerate() {
+                let v = _mm512_loadu_si512(p.add(k + 16 * j) as *const _);
+                *mj = _mm512_max_epu32(*mj, _mm512_and_si512(v, abs));
+            }
+            k += 64;
         }
-        k += 64;
+        while k < x.len() {
+            let rem = (x.len() - k).min(16);
+            let live = ((1u32 << rem) - 1) as __mmask16;
+            let v = _mm512_maskz_loadu_epi32(live, p.add(k) as *const _);
+            m[0] = _mm512_max_epu32(m[0], _mm512_and_si512(v, abs));
+            k += 16;
+        }
+        let m = _mm512_max_epu32(_mm512_max_epu32(m[0], m[1]), _mm512_max_epu32(m[2], m[3]));
+        _mm512_cmp_epu32_mask::<_MM_CMPINT_NLT>(m, _mm512_set1_epi32(0x7f80_0000)) == 0
     }
-    let m = _mm512_max_epu32(_mm512_max_epu32(m[0], m[1]), _mm512_max_epu32(m[2], m[3]));
-    let big = _mm512_cmp_epu32_mask::<_MM_CMPINT_NLT>(m, _mm512_set1_epi32(0x7f80_0000));
-    big == 0 && super::scalar::all_finite(&x[n..])
 }

@@ -129,8 +129,9 @@ impl Sampler {
         }
     }
 
-    /// Whether every sample of `x` is finite.
-    #[inline]
+    /// Whether every sample of `x` is finite. The SIMD checks are always inlined: fast
+    /// where this is inlined into code compiled for the backend (as `mm_block`).
+    #[inline(always)]
     pub(crate) fn all_finite(&self, x: &[f32]) -> bool {
         match self.backend {
             // SAFETY: the backend was checked available when stored.
