@@ -1,10 +1,20 @@
 //! Throughput of the CDR (interpolation + detector + PI loop) in recovered symbols per
-//! second, one criterion group per backend (`cdr/scalar`, `cdr/avx2`, `cdr/avx512`),
+//! second of thread CPU time (`support/cpu_time.rs`: the figures read per core on a
+//! shared machine), one criterion group per backend (`cdr/scalar`, `cdr/avx2`, `cdr/avx512`),
 //! on a locked loop fed chunks of 4096 UI (a looped clean PAM4 waveform, 0.25 UI
 //! delay) at 16 samples per UI (256 KiB a chunk) and 8 samples per UI (`_8sps`, the
 //! link's rate). The target is `mm_cubic` (Mueller–Müller + cubic, the loop
 //! updated every 16 symbols, a phase per symbol): ≥ 200 Msymbols/s.
+//!
+//! Medians on the Zen 4 test machine (`taskset -c 1`, shared with three compiling
+//! jobs, 2026-11-27), Msymbols/s at 16 / 8 samples per UI: AVX-512 245 / 260,
+//! AVX2 200 / 220, scalar 94 / 105 (before that day's work: 173 / 196, 118 / 122,
+//! 64 / 65, measured the same way).
 
+#[path = "support/cpu_time.rs"]
+mod cpu_time;
+
+use criterion::measurement::Measurement;
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use serdes_dsp::cdr::waveform::{pam4_waveform, random_symbols, RaisedCosine, Timing};
 use serdes_dsp::cdr::{Cdr, CdrConfig, CdrOutput, InterpKind, PhaseTrace};
@@ -13,7 +23,7 @@ use std::hint::black_box;
 
 const UI: usize = 4096;
 
-fn cdr(c: &mut Criterion) {
+fn cdr<M: Measurement>(c: &mut Criterion<M>) {
     let sym = random_symbols(UI, 3);
     let t = Timing {
         delay_ui: 0.25,
@@ -136,5 +146,9 @@ fn cdr(c: &mut Criterion) {
     }
 }
 
-criterion_group!(benches, cdr);
+criterion_group! {
+    name = benches;
+    config = cpu_time::cpu_criterion();
+    targets = cdr
+}
 criterion_main!(benches);

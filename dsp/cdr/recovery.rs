@@ -234,9 +234,12 @@ pub struct Cdr {
     /// Input samples not yet consumed, absolute indices from `hist_start`.
     hist: Vec<f32>,
     hist_start: i64,
-    /// Absolute position of the next symbol: `base + mu` samples.
-    base: i64,
-    mu: f64,
+    /// Absolute index of the first sample the next block may read.
+    origin: i64,
+    /// Position of the next symbol from `origin`, samples, within
+    /// [`Cdr::POS_RANGE`] around `margin`: the integer part moves to `origin`
+    /// before the block's error is known, the kick stays here (see `run_block`).
+    pos: f64,
     n_sym: u64,
     edges: Vec<f32>,
     levels: Vec<f32>,
@@ -308,8 +311,8 @@ impl Cdr {
             det,
             hist: Vec::new(),
             hist_start: 0,
-            base: 0,
-            mu: 0.0,
+            origin: 0,
+            pos: 0.0,
             n_sym: 0,
             edges: vec![0.0; p],
             levels: vec![0.0; p],
@@ -343,8 +346,8 @@ impl Cdr {
         self.hist.resize(pre as usize, 0.0);
         self.hist_start = -pre;
         let p0 = self.cfg.initial_phase_ui * self.sps as f64;
-        self.base = p0.floor() as i64;
-        self.mu = p0 - p0.floor();
+        self.origin = p0.floor() as i64 - self.margin as i64;
+        self.pos = self.margin as f64 + (p0 - p0.floor());
         self.n_sym = 0;
         self.det.reset();
         if let Some(g) = &mut self.acquire {
@@ -366,7 +369,7 @@ impl Cdr {
 
     /// The phase of the next symbol's sampling instant, UI (see [`CdrOutput::phase_ui`]).
     pub fn phase_ui(&self) -> f64 {
-        ((self.base - self.n_sym as i64 * self.sps as i64) as f64 + self.mu) / self.sps as f64
+        ((self.origin - self.n_sym as i64 * self.sps as i64) as f64 + self.pos) / self.sps as f64
     }
 
     /// Net symbols gained (positive) or dropped against the nominal clock: the
@@ -464,14 +467,70 @@ impl Cdr {
         }
     }
 
+    /// Samples checked finite at a time, just ahead of the blocks that read them (a
+    /// block's worth at 16 samples per UI: the check's loads run alongside the block's
+    /// work, and the samples are in the L1 cache when the block's gathers read them).
+    const CHECK_CHUNK: usize = 256;
+
+    /// The loop's state as a call found it, to put back when the call fails.
+    fn snapshot(&self) -> Snapshot {
+        Snapshot {
+            origin: self.origin,
+            pos: self.pos,
+            n_sym: self.n_sym,
+            det: self.det.clone(),
+            acquire: self.acquire.clone(),
+            lf: self.lf.clone(),
+            lock: self.lock.clone(),
+        }
+    }
+
+    /// Puts back the state of [`Cdr::snapshot`] and the output lengths, and returns
+    /// the error naming the first non-finite sample of `x`.
+    #[cold]
+    fn fail(&mut self, s: Snapshot, x: &[f32], out: &mut CdrOutput, len: (usize, usize)) -> Error {
+        self.origin = s.origin;
+        self.pos = s.pos;
+        self.n_sym = s.n_sym;
+        self.det = s.det;
+        self.acquire = s.acquire;
+        self.lf = s.lf;
+        self.lock = s.lock;
+        out.samples.truncate(len.0);
+        out.symbols.truncate(len.0);
+        out.phase_ui.truncate(len.1);
+        match crate::error::check_finite("waveform", x) {
+            Err(e) => e,
+            Ok(()) => Error::invalid("waveform", "finite samples", "a non-finite sample"),
+        }
+    }
+
+    /// Whether `x[*checked..]` is finite up to at least `end`: when `end` passes
+    /// `checked`, checks on to `end` rounded up to whole [`Cdr::CHECK_CHUNK`]s.
+    #[inline(always)]
+    fn checked_to(&self, x: &[f32], checked: &mut usize, end: usize) -> bool {
+        if end <= *checked {
+            return true;
+        }
+        let len = (end - *checked).next_multiple_of(Self::CHECK_CHUNK);
+        let to = (*checked + len).min(x.len());
+        let ok = self.sampler.all_finite(&x[*checked..to]);
+        *checked = to;
+        ok
+    }
+
     #[inline(always)]
     fn process_body(&mut self, x: &[f32], out: &mut CdrOutput) -> Result<usize> {
-        if !self.sampler.all_finite(x) {
-            crate::error::check_finite("waveform", x)?;
-        }
+        // The finite check runs just ahead of the blocks, on samples about to be read
+        // (one pass over memory instead of two); a non-finite sample puts the state
+        // back as the call found it. Blocks read only checked samples, so the loop
+        // never sees a NaN.
+        let snap = self.snapshot();
         let before = out.len();
+        let before_p = out.phase_ui.len();
+        let mut checked = 0usize;
         let mut w = before;
-        let mut wp = out.phase_ui.len();
+        let mut wp = before_p;
         let tp = self.trace_per_block();
         // Blocks this call should produce at the current frequency, plus one.
         let span = self.sps as f64 * (1.0 + self.lf.frequency()) * self.block as f64;
@@ -480,11 +539,15 @@ impl Cdr {
         let x0 = self.hist_start + self.hist.len() as i64;
         // Blocks that reach back into the history run on history ++ head of x.
         if self.origin() < x0 {
+            let span = self.block * (self.sps + self.sps / 16 + 1) + 2 * self.margin + 8;
+            let head = x.len().min(span);
+            if !self.checked_to(x, &mut checked, head) {
+                return Err(self.fail(snap, x, out, (before, before_p)));
+            }
             let mut scratch = std::mem::take(&mut self.scratch);
             scratch.clear();
             scratch.extend_from_slice(&self.hist);
-            let span = self.block * (self.sps + self.sps / 16 + 1) + 2 * self.margin + 8;
-            scratch.extend_from_slice(&x[..x.len().min(span)]);
+            scratch.extend_from_slice(&x[..head]);
             while self.origin() < x0 && self.fits(scratch.len(), self.hist_start) {
                 self.ensure(out, w, wp, more / 8);
                 self.run_block(&scratch, self.hist_start, out, w, wp);
@@ -493,11 +556,17 @@ impl Cdr {
             }
             self.scratch = scratch;
         }
-        while self.fits(x.len(), x0) {
+        while let Some(end) = self.block_end(x.len(), x0) {
+            if !self.checked_to(x, &mut checked, end) {
+                return Err(self.fail(snap, x, out, (before, before_p)));
+            }
             self.ensure(out, w, wp, more / 8);
             self.run_block(x, x0, out, w, wp);
             w += self.block;
             wp += tp;
+        }
+        if !self.checked_to(x, &mut checked, x.len()) {
+            return Err(self.fail(snap, x, out, (before, before_p)));
         }
         out.samples.truncate(w);
         out.symbols.truncate(w);
@@ -523,9 +592,14 @@ impl Cdr {
         Ok(out)
     }
 
+    /// How far `pos` may stray from `margin` before the integer part moves to
+    /// `origin`: `[−0.5, 1.5)` samples keeps every read after `origin` (the margin
+    /// holds the interpolator's support and half a UI of edge plus one sample).
+    const POS_RANGE: (f64, f64) = (-0.5, 1.5);
+
     #[inline]
     fn origin(&self) -> i64 {
-        self.base - self.margin as i64
+        self.origin
     }
 
     #[inline]
@@ -535,20 +609,27 @@ impl Cdr {
 
     #[inline]
     fn start(&self) -> f32 {
-        (self.margin as f64 + self.mu) as f32
+        self.pos as f32
     }
 
     /// Whether the next block's samples all lie in `v` (of length `len`, absolute
     /// index of `v[0]` = `v0`).
     #[inline]
     fn fits(&self, len: usize, v0: i64) -> bool {
+        self.block_end(len, v0).is_some()
+    }
+
+    /// The end (exclusive) in `v` of the samples the next block reads, if they all
+    /// lie in `v` (of length `len`, absolute index of `v[0]` = `v0`).
+    #[inline]
+    fn block_end(&self, len: usize, v0: i64) -> Option<usize> {
         let origin = self.origin();
         if origin < v0 {
-            return false;
+            return None;
         }
         let last = self.start() + ((self.block - 1) as f32) * self.step();
         let hi = (origin - v0) as usize + last as usize + self.interp.kind().support_after();
-        hi < len
+        (hi < len).then_some(hi + 1)
     }
 
     /// One block: writes `p` symbols at `out[w..]` and its phases at
@@ -578,7 +659,7 @@ impl Cdr {
                 let data = &mut out.samples[w..w + p];
                 self.interp.grid_unchecked(s, start, step, data);
                 let edges: &[f32] = if self.needs_edges || acquiring {
-                    let e0 = ((self.margin as f64 + self.mu) - step as f64 * 0.5) as f32;
+                    let e0 = (self.pos - step as f64 * 0.5) as f32;
                     self.interp.grid_unchecked(s, e0, step, &mut self.edges);
                     &self.edges
                 } else {
@@ -613,20 +694,42 @@ impl Cdr {
             PhaseTrace::Off => {}
         }
         self.n_sym += p as u64;
-        // The next position is mu + sps·(p + p·f − kick): all but the kick is known
-        // before the block's error, which is the loop's critical path.
+        // The next block's position is pos + sps·(p + p·f) − sps·kick. The kick alone
+        // waits for this block's error (the loop's critical path): the integer part
+        // of the rest goes to `origin` now, and the kick is left in `pos`, moved
+        // back into range only when it strays (rare: kicks are a small fraction of
+        // a sample once locked).
         let sps = self.sps as f64;
-        let ahead = self.mu + sps * (p as f64 + p as f64 * f);
+        let margin = self.margin as f64;
+        let ahead = self.pos + sps * (p as f64 + p as f64 * f);
+        // Positive (pos ≥ margin − 0.5 and a block advances at least 1.9 samples):
+        // truncation is the floor.
+        let fl = (ahead - margin) as i64;
+        let frac = ahead - fl as f64;
+        self.origin += fl;
         let kick = self.lf.update_kick(err as f64, p);
         self.lock
             .add(sq as f64, p as u64, self.n_sym, self.lf.frequency());
-        // Positive (a block advances at least 0.7 of its nominal span): truncation
-        // is the floor.
-        let next = ahead - sps * kick;
-        let fl = next as i64;
-        self.base += fl;
-        self.mu = next - fl as f64;
+        let pos = frac - sps * kick;
+        self.pos = pos;
+        let (lo, hi) = Self::POS_RANGE;
+        if !(pos - margin >= lo && pos - margin < hi) {
+            let g = (pos - margin).floor();
+            self.origin += g as i64;
+            self.pos = pos - g;
+        }
     }
+}
+
+/// The state [`Cdr::process_into`] puts back when it fails.
+struct Snapshot {
+    origin: i64,
+    pos: f64,
+    n_sym: u64,
+    det: Detector,
+    acquire: Option<Gardner>,
+    lf: LoopFilter,
+    lock: LockDetector,
 }
 
 /// Slices a block: symbols into `symbols`, levels into `levels`; returns the sum of
@@ -889,6 +992,196 @@ mod tests {
             .unwrap_err()
             .to_string()
             .contains("`trace`"));
+    }
+
+    /// Symbol errors from recovered symbol `from`, at the best alignment within
+    /// ±`search` (output `n` carries symbol `n + d`), over `rx[from..to]`.
+    fn errors_in(tx: &[u8], rx: &[u8], from: usize, to: usize, search: i64) -> (usize, i64) {
+        (-search..=search)
+            .map(|d| {
+                let e = (from..to.min(rx.len()))
+                    .filter(|&n| {
+                        let k = n as i64 + d;
+                        k < 0 || k as usize >= tx.len() || rx[n] != tx[k as usize]
+                    })
+                    .count();
+                (e, d)
+            })
+            .min()
+            .expect("a non-empty search")
+    }
+
+    fn sane(out: &CdrOutput) {
+        assert!(out.samples.iter().all(|y| y.is_finite()));
+        assert!(out.symbols.iter().all(|&s| s <= 3));
+        assert!(out.phase_ui.iter().all(|p| p.is_finite()));
+    }
+
+    #[test]
+    fn phase_wraps_through_many_ui_both_ways() {
+        // SJ of ±3 UI well below the loop bandwidth: the sampling phase follows it
+        // across six UI boundaries, dropping and inserting symbols against the nominal
+        // clock; `slips()` reports the whole UIs, the symbols stay right.
+        let t = Timing {
+            delay_ui: 0.3,
+            sj_amplitude_ui: 3.0,
+            sj_frequency_per_ui: 1e-5,
+            ..Timing::default()
+        };
+        let n = 130_000;
+        let (sym, x) = signal(n, 8, t, 21);
+        let mut cdr = Cdr::new(CdrConfig::new(8)).unwrap();
+        let mut out = CdrOutput::new();
+        let mut reports = Vec::new();
+        for c in x.chunks(8 * 2000) {
+            cdr.process_into(c, &mut out).unwrap();
+            reports.push((cdr.symbols_out(), cdr.phase_ui(), cdr.slips()));
+        }
+        sane(&out);
+        let lt = cdr.lock_time().expect("locked") as usize;
+        assert_eq!(cdr.lock_losses(), 0);
+        let (e, d) = errors_in(&sym, &out.symbols, lt + 1000, out.len() - 40, 3);
+        assert_eq!(e, 0, "{e} errors");
+        let rms = rms_residual(&out.phase_ui[..out.len() - 40], &t, lt + 1000, d);
+        assert!(rms < 0.02, "residual {rms} UI rms");
+        let (lo, hi) = out.phase_ui[lt..]
+            .iter()
+            .fold((f64::MAX, f64::MIN), |(a, b), &p| (a.min(p), b.max(p)));
+        assert!(hi - lo > 5.5, "phase spans {lo}..{hi}");
+        // At each chunk's end the next symbol n + d is centred at n + d + τ: the phase
+        // is d + τ, and the slips its whole UIs.
+        for &(n_out, phase, slips) in reports.iter().filter(|r| r.0 as usize > lt + 1000) {
+            let want = d as f64 + t.offset_ui((n_out as i64 + d) as usize);
+            assert!((phase - want).abs() < 0.05, "{n_out}: {phase} vs {want}");
+            if (want - want.floor() - 0.5).abs() > 0.1 {
+                assert_eq!(slips, want.round() as i64, "{n_out}: {phase}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_phase_jump_of_most_of_a_ui_slips_one_symbol() {
+        // The data jumps 0.9 UI later (over four symbols, faster than the loop): the
+        // nearest stable point is 0.1 UI earlier and one symbol further back. The CDR
+        // takes it: one symbol is repeated (a slip), the phase trace shows −0.1 UI, and
+        // it runs on without errors at the new alignment.
+        let k0 = 30_000usize;
+        let tau = |k: usize| 0.2 + 0.9 * ((k as f64 - k0 as f64) / 4.0).clamp(0.0, 1.0);
+        let sym = random_symbols(60_000, 22);
+        let x = pam4_waveform(&sym, 16, tau, &RaisedCosine::reference()).unwrap();
+        let mut cdr = Cdr::new(CdrConfig::new(16)).unwrap();
+        let out = cdr.process(&x).unwrap();
+        sane(&out);
+        assert!(cdr.locked());
+        let lt = 10_000;
+        let (e1, d1) = errors_in(&sym, &out.symbols, lt, k0 - 100, 3);
+        assert_eq!(e1, 0);
+        let (e2, d2) = errors_in(&sym, &out.symbols, k0 + 5000, out.len() - 40, 3);
+        assert_eq!(e2, 0);
+        assert_eq!(d2, d1 - 1, "alignment {d1} -> {d2}");
+        let before = out.phase_ui[k0 - 100];
+        let after = out.phase_ui[k0 + 5000];
+        assert!((after - before + 0.1).abs() < 0.03, "{before} -> {after}");
+        // No jump: the loop slews.
+        let jump = out
+            .phase_ui
+            .windows(2)
+            .map(|w| (w[1] - w[0]).abs())
+            .fold(0.0, f64::max);
+        assert!(jump < 0.05, "largest phase step {jump} UI");
+    }
+
+    #[test]
+    fn sj_beyond_tolerance_loses_lock_then_recovers() {
+        // 3 UI peak-to-peak SJ at ten times the loop bandwidth for 20 000 symbols: the
+        // loop cannot follow, the eye at its instants closes, cycles slip. The lock
+        // detector reports the loss; nothing panics or goes non-finite; after the SJ
+        // the loop locks again and recovers every symbol at some new alignment, which
+        // its phase trace reports.
+        let (k0, k1) = (20_000usize, 40_000usize);
+        let f = 10.0 / 2500.0; // cycles per UI: 250 UI a period, 80 periods
+        let tau = |k: usize| {
+            let sj = if (k0..k1).contains(&k) {
+                1.5 * (2.0 * std::f64::consts::PI * f * (k - k0) as f64).sin()
+            } else {
+                0.0
+            };
+            0.35 + sj
+        };
+        let sym = random_symbols(90_000, 23);
+        let x = pam4_waveform(&sym, 8, tau, &RaisedCosine::reference()).unwrap();
+        let mut cdr = Cdr::new(CdrConfig::new(8)).unwrap();
+        let mut out = CdrOutput::new();
+        let mut lost = false;
+        for c in x.chunks(8 * 1000) {
+            cdr.process_into(c, &mut out).unwrap();
+            lost |= !cdr.locked() && cdr.lock_losses() > 0;
+        }
+        sane(&out);
+        assert!(lost && cdr.lock_losses() >= 1);
+        assert!(cdr.locked(), "not locked again");
+        let from = k1 + 20_000;
+        let (e, d) = errors_in(&sym, &out.symbols, from, out.len() - 40, 20);
+        assert_eq!(e, 0, "{e} errors after the SJ");
+        let n = out.len() - 100;
+        let want = d as f64 + tau(n + d as usize);
+        assert!(
+            (out.phase_ui[n] - want).abs() < 0.05,
+            "{} vs {want}",
+            out.phase_ui[n]
+        );
+    }
+
+    #[test]
+    fn a_non_finite_sample_leaves_the_state_as_it_was() {
+        // After some clean chunks, a chunk with one NaN or ±inf anywhere (before, in or
+        // after the samples the blocks read, and in the part kept for the next call)
+        // fails naming its index; the CDR then gives exactly what a CDR that never saw
+        // that chunk gives.
+        let t = Timing {
+            delay_ui: 0.2,
+            ppm: 150.0,
+            ..Timing::default()
+        };
+        let (_, x) = signal(12_000, 16, t, 8);
+        let (head, rest) = x.split_at(70_000);
+        let (bad_chunk, tail) = rest.split_at(50_000);
+        for backend in Backend::available() {
+            let mut cfg = CdrConfig::new(16);
+            cfg.backend = backend;
+            let mut clean = Cdr::new(cfg.clone()).unwrap();
+            let mut want = clean.process(head).unwrap();
+            let mut out = CdrOutput::new();
+            clean.process_into(bad_chunk, &mut out).unwrap();
+            clean.process_into(tail, &mut out).unwrap();
+            want.samples.extend(&out.samples);
+            want.symbols.extend(&out.symbols);
+            want.phase_ui.extend(&out.phase_ui);
+            for (pos, bad) in [
+                (0, f32::NAN),
+                (1, f32::INFINITY),
+                (5000, f32::NAN),
+                (25_001, f32::NEG_INFINITY),
+                (49_990, f32::NAN),
+                (49_999, f32::NAN),
+            ] {
+                let mut cdr = Cdr::new(cfg.clone()).unwrap();
+                let mut got = cdr.process(head).unwrap();
+                let n0 = got.len();
+                let mut broken = bad_chunk.to_vec();
+                broken[pos] = bad;
+                let e = cdr.process_into(&broken, &mut got).unwrap_err().to_string();
+                assert!(
+                    e.contains("`waveform`") && e.contains(&format!("index {pos}")),
+                    "{e}"
+                );
+                assert_eq!(got.len(), n0);
+                assert_eq!(got.phase_ui.len(), n0);
+                cdr.process_into(bad_chunk, &mut got).unwrap();
+                cdr.process_into(tail, &mut got).unwrap();
+                assert_eq!(got, want, "{backend:?} {pos}");
+            }
+        }
     }
 
     proptest! {

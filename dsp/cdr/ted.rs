@@ -478,3 +478,258 @@ impl TimingErrorDetector for Detector {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use rand::{Rng, SeedableRng};
+    use std::f64::consts::PI;
+
+    /// The raised cosine of roll-off 0.5, written here from its closed form (not the
+    /// waveform module's): `sinc(t)·cos(πt/2)/(1 − t²)`, `π/4·sinc(1)`-type limit at
+    /// `|t| = 1` handled by the l'Hôpital value `sinc(t)·π/4`.
+    fn rc(t: f64) -> f64 {
+        let sinc = if t == 0.0 {
+            1.0
+        } else {
+            (PI * t).sin() / (PI * t)
+        };
+        let den = 1.0 - t * t;
+        if den.abs() < 1e-9 {
+            sinc * PI / 4.0
+        } else {
+            sinc * (PI * t / 2.0).cos() / den
+        }
+    }
+
+    /// Levels `(2s − 3)/3` of `n` equiprobable random symbols.
+    fn levels(n: usize, seed: u64) -> Vec<f64> {
+        let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
+        (0..n)
+            .map(|_| (2.0 * rng.random_range(0..4u8) as f64 - 3.0) / 3.0)
+            .collect()
+    }
+
+    /// The PAM4 signal `Σ_j a_j·p(t − j)` at `t` (UI), pulse truncated at ±24 UI.
+    fn signal(a: &[f64], t: f64) -> f64 {
+        let lo = (t - 24.0).ceil().max(0.0) as usize;
+        let hi = ((t + 24.0).floor() as usize).min(a.len() - 1);
+        (lo..=hi).map(|j| a[j] * rc(t - j as f64)).sum()
+    }
+
+    /// Mean error per symbol of `det` sampling symbol `n` at `n + tau` (+ Gaussian
+    /// noise of rms `noise` on the data samples), symbols 30..n−30 of `a`.
+    fn mean_error(det: &mut Detector, a: &[f64], tau: f64, noise: f64, seed: u64) -> f64 {
+        let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
+        let gauss = |rng: &mut rand::rngs::StdRng| {
+            // Box–Muller.
+            let (u, v): (f64, f64) = (rng.random_range(1e-12..1.0), rng.random_range(0.0..1.0));
+            (-2.0 * u.ln()).sqrt() * (2.0 * PI * v).cos()
+        };
+        let range = 30..a.len() - 30;
+        let n = range.len();
+        let data: Vec<f32> = range
+            .clone()
+            .map(|k| (signal(a, k as f64 + tau) + noise * gauss(&mut rng)) as f32)
+            .collect();
+        let edges: Vec<f32> = range
+            .map(|k| signal(a, k as f64 - 0.5 + tau) as f32)
+            .collect();
+        let lv: Vec<f32> = data.iter().map(|&y| slice(y, 1.0).1).collect();
+        det.reset();
+        let mut sum = 0.0f64;
+        for ((d, e), l) in data.chunks(16).zip(edges.chunks(16)).zip(lv.chunks(16)) {
+            sum += det.block_error(d, e, l) as f64;
+        }
+        sum / n as f64
+    }
+
+    /// The slope of the mean error at zero offset, per UI (central difference).
+    fn measured_gain(det: &mut Detector, a: &[f64], delta: f64, noise: f64) -> f64 {
+        (mean_error(det, a, delta, noise, 1) - mean_error(det, a, -delta, noise, 1)) / (2.0 * delta)
+    }
+
+    fn d_rc(t: f64) -> f64 {
+        let h = 1e-5;
+        (rc(t + h) - rc(t - h)) / (2.0 * h)
+    }
+
+    #[test]
+    fn late_sampling_gives_positive_errors() {
+        let a = levels(4000, 3);
+        for name in ["mm", "mm_ss", "bang_bang", "gardner"] {
+            let mut det = Detector::from_name(name, 1.0).unwrap();
+            let late = mean_error(&mut det, &a, 0.1, 0.0, 1);
+            let early = mean_error(&mut det, &a, -0.1, 0.0, 1);
+            assert!(
+                late > 0.0 && early < 0.0,
+                "{name}: late {late}, early {early}"
+            );
+            // Symmetric about the centre (the reference pulse is even).
+            assert!(
+                (late + early).abs() < 0.15 * late,
+                "{name}: late {late}, early {early}"
+            );
+        }
+    }
+
+    #[test]
+    fn linear_detectors_have_their_nominal_gains() {
+        // Expected slopes from the closed forms, with p'(t) by finite differences of
+        // the raised cosine written above: MM σ²·(p'(−1) − p'(1)); Gardner
+        // σ²·d/dτ Σ_m p(m − ½ + τ)·(p(m + τ) − p(m − 1 + τ)).
+        let s2 = 5.0 / 9.0;
+        let mm_expect = s2 * (d_rc(-1.0) - d_rc(1.0));
+        assert!(
+            (mm_expect - 2.0 * s2 * PI / 4.0).abs() < 1e-6,
+            "{mm_expect}"
+        );
+        let e_gardner = |tau: f64| -> f64 {
+            (-40i32..=40)
+                .map(|m| {
+                    let m = m as f64;
+                    rc(m - 0.5 + tau) * (rc(m + tau) - rc(m - 1.0 + tau))
+                })
+                .sum::<f64>()
+                * s2
+        };
+        let g_expect = (e_gardner(1e-5) - e_gardner(-1e-5)) / 2e-5;
+        let mm = Detector::from_name("mm", 1.0).unwrap();
+        let g = Detector::from_name("gardner", 1.0).unwrap();
+        assert!((mm.nominal_gain() / mm_expect - 1.0).abs() < 1e-6);
+        // The constant is the sum above to the digits it quotes.
+        assert!(
+            (g.nominal_gain() / g_expect - 1.0).abs() < 1e-5,
+            "{} vs {g_expect}",
+            g.nominal_gain()
+        );
+        // And the detectors measured on a random PAM4 stream (the same symbols for
+        // both offsets: the difference is the slope plus a sampling error of about
+        // 1/√n).
+        let a = levels(20_000, 5);
+        for mut det in [mm, g] {
+            let want = det.nominal_gain();
+            let got = measured_gain(&mut det, &a, 0.01, 0.0);
+            assert!((got / want - 1.0).abs() < 0.04, "{det:?}: {got} vs {want}");
+        }
+    }
+
+    #[test]
+    fn sign_sign_mm_gain_matches_its_noise_assumption() {
+        // With Gaussian noise of the assumed rms (0.05·A) at the slicer, the slope of
+        // the sign–sign detector is √(2/π)/σ·E|â|·2|p'(1)| (its nominal gain), up to
+        // the residual ISI the small-offset model ignores.
+        let a = levels(60_000, 7);
+        let mut det = Detector::from_name("mm_ss", 1.0).unwrap();
+        let want = det.nominal_gain();
+        let sigma = 0.05;
+        let expect = (2.0 / PI).sqrt() / sigma * (2.0 / 3.0) * 2.0 * (PI / 4.0);
+        assert!((want / expect - 1.0).abs() < 1e-9);
+        let got = measured_gain(&mut det, &a, 0.01, sigma);
+        assert!((got / want - 1.0).abs() < 0.15, "{got} vs {want}");
+    }
+
+    #[test]
+    fn bang_bang_counts_only_symmetric_transitions() {
+        // Every pair of levels; an edge sample showing the new symbol (late).
+        let lv = [-1.0f32, -1.0 / 3.0, 1.0 / 3.0, 1.0];
+        for (i, &p) in lv.iter().enumerate() {
+            for (j, &c) in lv.iter().enumerate() {
+                let mut bb = BangBang::new(1.0, 0.05).unwrap();
+                let e = bb.block_error(&[p, c], &[0.0, 0.1 * c.signum()], &[p, c]);
+                let symmetric = i + j == 3;
+                assert_eq!(e, if symmetric { 1.0 } else { 0.0 }, "{i} -> {j}");
+                // Early: the edge still shows the old symbol.
+                let mut bb = BangBang::new(1.0, 0.05).unwrap();
+                let e = bb.block_error(&[p, c], &[0.0, 0.1 * p.signum()], &[p, c]);
+                assert_eq!(e, if symmetric { -1.0 } else { 0.0 }, "{i} -> {j}");
+            }
+        }
+    }
+
+    #[test]
+    fn bang_bang_gain_is_of_the_assumed_order() {
+        // A bang-bang detector has no gain of its own: on the reference signal its
+        // slope is set by the crossings' data-dependent jitter, which the default
+        // assumption (0.05 UI rms) stands for. Within a factor of two.
+        let a = levels(20_000, 9);
+        let mut det = Detector::from_name("bang_bang", 1.0).unwrap();
+        let want = det.nominal_gain();
+        assert!((want - 0.5 / ((2.0 * PI).sqrt() * 0.05)).abs() < 1e-9);
+        let got = measured_gain(&mut det, &a, 0.02, 0.0);
+        assert!(got > 0.5 * want && got < 2.0 * want, "{got} vs {want}");
+    }
+
+    #[test]
+    fn bad_arguments_are_errors_naming_them() {
+        for bad in [0.0f32, -1.0, f32::NAN, f32::INFINITY] {
+            assert!(MuellerMuller::new(bad)
+                .unwrap_err()
+                .to_string()
+                .contains("`amplitude`"));
+            assert!(Gardner::new(bad).is_err());
+            assert!(BangBang::new(bad, 0.05).is_err());
+        }
+        assert!(BangBang::new(1.0, 0.0)
+            .unwrap_err()
+            .to_string()
+            .contains("`jitter_rms_ui`"));
+        assert!(MuellerMuller::with_form(
+            1.0,
+            MmForm::SignSign {
+                slicer_error_rms: -1.0
+            }
+        )
+        .unwrap_err()
+        .to_string()
+        .contains("`slicer_error_rms`"));
+        assert!(Detector::from_name("pll", 1.0)
+            .unwrap_err()
+            .to_string()
+            .contains("`detector`"));
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        /// Any split of a stream into blocks gives the same total error: exactly for
+        /// the sign detectors (sums of small integers), to f32 rounding for the linear
+        /// ones (the grouping of the sum changes).
+        #[test]
+        fn chunk_invariant(cuts in proptest::collection::vec(0usize..300, 0..10), seed in 0u64..1000, det in 0usize..4) {
+            let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
+            let n = 300;
+            let data: Vec<f32> = (0..n).map(|_| rng.random_range(-1.2f32..1.2)).collect();
+            let edges: Vec<f32> = (0..n).map(|_| rng.random_range(-1.2f32..1.2)).collect();
+            let lv: Vec<f32> = data.iter().map(|&y| slice(y, 1.0).1).collect();
+            let name = ["mm", "mm_ss", "bang_bang", "gardner"][det];
+            let mut whole = Detector::from_name(name, 1.0).unwrap();
+            let want = whole.block_error(&data, &edges, &lv) as f64;
+            let mut parts = Detector::from_name(name, 1.0).unwrap();
+            let mut cuts = cuts;
+            cuts.push(0);
+            cuts.push(n);
+            cuts.sort();
+            let mut got = 0.0f64;
+            let mut abs = 0.0f64;
+            for w in cuts.windows(2) {
+                let r = w[0]..w[1];
+                let e = parts.block_error(&data[r.clone()], &edges[r.clone()], &lv[r]) as f64;
+                got += e;
+                abs += e.abs();
+            }
+            if det == 1 || det == 2 {
+                prop_assert_eq!(got, want);
+            } else {
+                prop_assert!((got - want).abs() <= 1e-5 * (abs + want.abs() + n as f64), "{} vs {}", got, want);
+            }
+            // The carried state is the same too: one more block gives the same error.
+            let more: Vec<f32> = vec![0.5, -0.9, 0.2];
+            let more_l: Vec<f32> = more.iter().map(|&y| slice(y, 1.0).1).collect();
+            prop_assert_eq!(
+                whole.block_error(&more, &more, &more_l),
+                parts.block_error(&more, &more, &more_l)
+            );
+        }
+    }
+}

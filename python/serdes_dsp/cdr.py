@@ -35,7 +35,8 @@ class CdrResult(NamedTuple):
     #: The CDR's slicer decisions 0..=3, uint8.
     symbols: NDArray[np.uint8]
     #: Sampling phase, UI: symbol ``n`` sampled at ``n + phase_ui[n]`` nominal UI
-    #: (unwrapped; a ppm offset is a ramp).
+    #: (unwrapped; a ppm offset is a ramp). One per symbol with ``trace="symbol"``,
+    #: one per block of ``update_every`` symbols with ``"block"``, empty with ``"off"``.
     phase_ui: NDArray[np.float64]
 
 
@@ -47,6 +48,14 @@ class Cdr:
     overrides it); or give the loop gains ``kp``/``ki`` (per symbol) directly.
     ``amplitude`` is the outer PAM4 level of the input (slicer levels ±A, ±A/3).
     ``update_every`` symbols pass between loop updates.
+
+    ``trace`` chooses the phase trace :meth:`process` returns: ``"symbol"`` (one
+    phase per recovered symbol, the default), ``"block"`` (one per loop update: the
+    phase of symbol ``b * update_every``, the first of block ``b``; in between the
+    phase moves by the frequency estimate alone) or ``"off"`` (an empty array; the
+    fastest, for long BER runs). After :meth:`process`, :attr:`locked`,
+    :attr:`lock_time`, :attr:`frequency_ppm`, :attr:`phase_ui` and :attr:`slips`
+    report the loop's state.
     """
 
     def __init__(
@@ -66,6 +75,7 @@ class Cdr:
         initial_ppm: float = 0.0,
         detector_gain: Optional[float] = None,
         backend: str = "auto",
+        trace: str = "symbol",
     ) -> None:
         if samples_per_ui < 0:
             raise _native.SerdesDspError(f"invalid `samples_per_ui` = {samples_per_ui}: allowed 2..=256")
@@ -84,6 +94,7 @@ class Cdr:
             float(initial_ppm),
             None if detector_gain is None else float(detector_gain),
             str(backend),
+            str(trace),
         )
 
     def process(self, waveform: ArrayLike) -> CdrResult:
@@ -111,6 +122,31 @@ class Cdr:
     def lock_time(self) -> Optional[int]:
         """Symbol index at which the current lock was acquired (None: unlocked)."""
         return self._inner.lock_time
+
+    @property
+    def lock_losses(self) -> int:
+        """How many times lock was lost since the start."""
+        return self._inner.lock_losses
+
+    @property
+    def phase_ui(self) -> float:
+        """Phase of the next symbol's sampling instant, UI (as in ``CdrResult.phase_ui``)."""
+        return self._inner.phase_ui
+
+    @property
+    def symbols_out(self) -> int:
+        """Symbols recovered since the start (or the last :meth:`reset`)."""
+        return self._inner.symbols_out
+
+    @property
+    def update_every(self) -> int:
+        """Symbols between loop updates."""
+        return self._inner.update_every
+
+    @property
+    def trace(self) -> str:
+        """The phase trace :meth:`process` returns: ``"symbol"``, ``"block"`` or ``"off"``."""
+        return self._inner.trace
 
     @property
     def slips(self) -> int:

@@ -4,7 +4,7 @@ use numpy::{IntoPyArray, PyArray1, PyReadonlyArray1};
 use pyo3::prelude::*;
 use serdes_dsp::cdr::characterise;
 use serdes_dsp::cdr::waveform::{pam4_waveform, RaisedCosine, Timing};
-use serdes_dsp::cdr::{Cdr, CdrConfig, CdrOutput, InterpKind, LoopGains};
+use serdes_dsp::cdr::{Cdr, CdrConfig, CdrOutput, InterpKind, LoopGains, PhaseTrace};
 use serdes_dsp::cpu::Backend;
 
 use crate::errors::IntoPyResult;
@@ -35,6 +35,7 @@ fn config(
     initial_ppm: f64,
     detector_gain: Option<f64>,
     backend: &str,
+    trace: &str,
 ) -> PyResult<CdrConfig> {
     let mut c = CdrConfig::new(samples_per_ui);
     c.detector = detector.to_string();
@@ -59,6 +60,7 @@ fn config(
     c.initial_ppm = initial_ppm;
     c.detector_gain = detector_gain;
     c.backend = Backend::from_name(backend).py()?;
+    c.trace = PhaseTrace::from_name(trace).py()?;
     Ok(c)
 }
 
@@ -73,7 +75,7 @@ pub struct PyCdr {
 impl PyCdr {
     #[new]
     #[allow(clippy::too_many_arguments)]
-    #[pyo3(signature = (detector, samples_per_ui, bandwidth_hz, baud_hz, damping, kp, ki, amplitude, interpolator, update_every, initial_phase_ui, initial_ppm, detector_gain, backend))]
+    #[pyo3(signature = (detector, samples_per_ui, bandwidth_hz, baud_hz, damping, kp, ki, amplitude, interpolator, update_every, initial_phase_ui, initial_ppm, detector_gain, backend, trace = "symbol"))]
     fn new(
         detector: &str,
         samples_per_ui: usize,
@@ -89,6 +91,7 @@ impl PyCdr {
         initial_ppm: f64,
         detector_gain: Option<f64>,
         backend: &str,
+        trace: &str,
     ) -> PyResult<Self> {
         let c = config(
             detector,
@@ -105,6 +108,7 @@ impl PyCdr {
             initial_ppm,
             detector_gain,
             backend,
+            trace,
         )?;
         Ok(PyCdr {
             inner: Cdr::new(c).py()?,
@@ -150,6 +154,25 @@ impl PyCdr {
     #[getter]
     fn lock_time(&self) -> Option<u64> {
         self.inner.lock_time()
+    }
+
+    #[getter]
+    fn lock_losses(&self) -> u64 {
+        self.inner.lock_losses()
+    }
+
+    #[getter]
+    fn update_every(&self) -> usize {
+        self.inner.config().update_every
+    }
+
+    #[getter]
+    fn trace(&self) -> &'static str {
+        match self.inner.config().trace {
+            PhaseTrace::Symbol => "symbol",
+            PhaseTrace::Block => "block",
+            PhaseTrace::Off => "off",
+        }
     }
 
     #[getter]

@@ -1,7 +1,8 @@
 //! AVX2 kernel of the interpolators: eight grid positions per `ymm` register, the
 //! four (cubic) or two (linear) neighbours of each fetched with `vgatherdps`, then
-//! the Farrow polynomial with the scalar reference's multiplies and adds in the same
-//! order — so the result is bit for bit the scalar one.
+//! the polynomial with the scalar reference's multiplies and adds in the same order
+//! (cubic: Lagrange weights from `mu`, [`super::scalar::cubic_weights`]) — so the
+//! result is bit for bit the scalar one.
 
 #[cfg(target_arch = "x86_64")]
 use std::arch::x86_64::*;
@@ -24,8 +25,6 @@ pub(crate) unsafe fn grid(kind: InterpKind, x: &[f32], start: f32, step: f32, ou
     let vstart = _mm256_set1_ps(start);
     let vstep = _mm256_set1_ps(step);
     let one = _mm256_set1_epi32(1);
-    let sixth = _mm256_set1_ps(1.0 / 6.0);
-    let half = _mm256_set1_ps(0.5);
     let base = x.as_ptr();
     let mut k = 0;
     while k < full {
@@ -44,15 +43,11 @@ pub(crate) unsafe fn grid(kind: InterpKind, x: &[f32], start: f32, step: f32, ou
                 InterpKind::Cubic => {
                     let d0 = _mm256_i32gather_ps::<4>(base, _mm256_sub_epi32(i, one));
                     let d3 = _mm256_i32gather_ps::<4>(base, _mm256_add_epi32(i2, one));
-                    let c3 = _mm256_add_ps(
-                        _mm256_mul_ps(_mm256_sub_ps(d3, d0), sixth),
-                        _mm256_mul_ps(_mm256_sub_ps(d1, d2), half),
-                    );
-                    let c2 = _mm256_sub_ps(_mm256_mul_ps(_mm256_add_ps(d0, d2), half), d1);
-                    let c1 = _mm256_sub_ps(_mm256_sub_ps(_mm256_sub_ps(d2, d1), c3), c2);
-                    let t = _mm256_add_ps(_mm256_mul_ps(c3, mu), c2);
-                    let t = _mm256_add_ps(_mm256_mul_ps(t, mu), c1);
-                    _mm256_add_ps(_mm256_mul_ps(t, mu), d1)
+                    let w = cubic_weights(mu);
+                    _mm256_add_ps(
+                        _mm256_add_ps(_mm256_mul_ps(w[0], d0), _mm256_mul_ps(w[1], d1)),
+                        _mm256_add_ps(_mm256_mul_ps(w[2], d2), _mm256_mul_ps(w[3], d3)),
+                    )
                 }
             }
         };
@@ -68,4 +63,24 @@ pub(crate) unsafe fn grid(kind: InterpKind, x: &[f32], start: f32, step: f32, ou
             InterpKind::Cubic => super::scalar::cubic(x[i - 1], x[i], x[i + 1], x[i + 2], mu),
         };
     }
+}
+
+/// [`super::scalar::cubic_weights`] on eight fractions, same operations in the same
+/// order.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+#[inline]
+pub(crate) fn cubic_weights(mu: __m256) -> [__m256; 4] {
+    let one = _mm256_set1_ps(1.0);
+    let a = _mm256_add_ps(mu, one);
+    let c = _mm256_sub_ps(mu, one);
+    let d = _mm256_sub_ps(mu, _mm256_set1_ps(2.0));
+    let bc = _mm256_mul_ps(mu, c);
+    let ad = _mm256_mul_ps(a, d);
+    [
+        _mm256_mul_ps(_mm256_mul_ps(bc, d), _mm256_set1_ps(-1.0 / 6.0)),
+        _mm256_mul_ps(_mm256_mul_ps(ad, c), _mm256_set1_ps(0.5)),
+        _mm256_mul_ps(_mm256_mul_ps(ad, mu), _mm256_set1_ps(-0.5)),
+        _mm256_mul_ps(_mm256_mul_ps(bc, a), _mm256_set1_ps(1.0 / 6.0)),
+    ]
 }

@@ -8,7 +8,12 @@
 //!
 //! - [`InterpKind::Linear`]: two neighbours, error `O(h²)`;
 //! - [`InterpKind::Cubic`]: cubic Lagrange on four neighbours (offsets −1, 0, 1, 2),
-//!   exact on cubic polynomials, error `O(h⁴)`.
+//!   exact on cubic polynomials, error `O(h⁴)`. The Farrow structure evaluates it by
+//!   Horner steps in the fraction `μ` after the samples; the kernels here evaluate the
+//!   same polynomial as the samples weighted by the four Lagrange weights of `μ`,
+//!   which are ready before the samples arrive from memory (the CDR's loop waits for
+//!   each block's samples: three dependent operations after the loads instead of
+//!   nine).
 //!
 //! The CDR asks for a *grid* of positions `start + k·step` (one block of symbols
 //! between two loop updates), which is the batch the SIMD kernel computes:
@@ -17,7 +22,7 @@
 //! multiply-add). AVX-512 machines run the AVX2 kernel: the loop is bound by the
 //! gathers, which AVX-512 does not make cheaper per element.
 
-mod avx2;
+pub(crate) mod avx2;
 pub(crate) mod scalar;
 
 use crate::cpu::Backend;
@@ -28,7 +33,8 @@ use crate::error::{Error, Result};
 pub enum InterpKind {
     /// Straight line between the two neighbouring samples.
     Linear,
-    /// Cubic Lagrange polynomial through the four nearest samples (Farrow form).
+    /// Cubic Lagrange polynomial through the four nearest samples (the cubic Farrow
+    /// interpolator's polynomial).
     Cubic,
 }
 

@@ -30,6 +30,8 @@ pub(crate) struct Slicer {
     pub levels: [f32; 4],
     /// `1 / amplitude`.
     pub inv_amp: f32,
+    /// The outer level.
+    pub amplitude: f32,
 }
 
 impl Slicer {
@@ -44,10 +46,12 @@ impl Slicer {
             threshold: amplitude * (2.0 / 3.0),
             levels,
             inv_amp: 1.0 / amplitude,
+            amplitude,
         }
     }
 
     /// The decision for `y`, `0..=3`.
+    #[cfg_attr(not(test), allow(dead_code))]
     #[inline(always)]
     pub(crate) fn symbol(&self, y: f32) -> u8 {
         let t = self.threshold;
@@ -91,6 +95,8 @@ impl Sampler {
     ///
     /// The caller guarantees every position's support inside `x` (the CDR's `fits`);
     /// the scalar backend panics otherwise, the SIMD ones would read out of bounds.
+    /// The SIMD kernels are always inlined: fast where this is inlined into code
+    /// compiled for the backend (`Cdr::process_avx2`, `Cdr::process_avx512`).
     #[inline(always)]
     pub(crate) fn mm_block(
         &self,
@@ -107,8 +113,10 @@ impl Sampler {
             #[cfg(target_arch = "x86_64")]
             Backend::Avx512 => {
                 assert!(self.bounds_ok(x.len(), start, step, data.len()));
-                // SAFETY: the backend was checked available when stored; the support
-                // of every position is inside `x` (just asserted).
+                // SAFETY: the backend was checked available when stored, so the CPU
+                // has the features (the kernel is fast where this is inlined into code
+                // compiled for them, `Cdr::process_avx512`); the support of every
+                // position is inside `x` (just asserted).
                 unsafe { avx512::mm_block(k, x, start, step, sl, prev, data, symbols) }
             }
             #[cfg(target_arch = "x86_64")]
@@ -117,12 +125,13 @@ impl Sampler {
                 // SAFETY: as above.
                 unsafe { avx2::mm_block(k, x, start, step, sl, prev, data, symbols) }
             }
-            _ => scalar::mm_block(k, x, start, step, sl, prev, data, symbols),
+            _ => scalar::mm_block_chunked(k, x, start, step, sl, prev, data, symbols),
         }
     }
 
-    /// Whether every sample of `x` is finite.
-    #[inline]
+    /// Whether every sample of `x` is finite. The SIMD checks are always inlined: fast
+    /// where this is inlined into code compiled for the backend (as `mm_block`).
+    #[inline(always)]
     pub(crate) fn all_finite(&self, x: &[f32]) -> bool {
         match self.backend {
             // SAFETY: the backend was checked available when stored.
@@ -229,6 +238,110 @@ mod tests {
                 let levels: Vec<f32> = want.iter().map(|&y| slice(y, 1.0).1).collect();
                 let e = det.block_error(&want, &[], &levels) as f64;
                 assert!((e - mm).abs() <= tol, "{e} {mm}");
+            }
+        }
+    }
+
+    #[test]
+    fn chunked_scalar_is_the_reference_bit_for_bit() {
+        let mut rng = rand::rngs::StdRng::seed_from_u64(3);
+        let x: Vec<f32> = (0..8192).map(|_| rng.random_range(-1.5..1.5)).collect();
+        for kind in kinds() {
+            for _ in 0..400 {
+                let amp = rng.random_range(0.3f32..2.0);
+                let n = rng.random_range(0..90usize);
+                let step: f32 = rng.random_range(0.0..40.0);
+                let start: f32 = rng.random_range(1.0..100.0);
+                let prev = (
+                    rng.random_range(-1.0f32..1.0),
+                    rng.random_range(-1.0f32..1.0),
+                );
+                let s = Sampler::new(kind, Backend::Scalar, amp);
+                if !s.bounds_ok(x.len(), start, step, n) {
+                    continue;
+                }
+                let sl = Slicer::new(amp);
+                let (mut d1, mut s1) = (vec![f32::NAN; n], vec![9u8; n]);
+                let (mut d2, mut s2) = (vec![0.0; n], vec![0u8; n]);
+                let a = scalar::mm_block(kind, &x, start, step, &sl, prev, &mut d1, &mut s1);
+                let b =
+                    scalar::mm_block_chunked(kind, &x, start, step, &sl, prev, &mut d2, &mut s2);
+                let what = format!("{kind:?} n {n} start {start} step {step}");
+                assert_eq!(bits(&d1), bits(&d2), "{what}");
+                assert_eq!(s1, s2, "{what}");
+                assert_eq!(a.sq.to_bits(), b.sq.to_bits(), "{what}");
+                assert_eq!(a.mm.to_bits(), b.mm.to_bits(), "{what}");
+                assert_eq!(a.last.0.to_bits(), b.last.0.to_bits(), "{what}");
+                assert_eq!(a.last.1.to_bits(), b.last.1.to_bits(), "{what}");
+            }
+        }
+    }
+
+    #[test]
+    fn blocks_chain_like_one_pass() {
+        // A grid cut into blocks, each started where the last ended with the carried
+        // sample and level, on every backend: the same samples and decisions as one
+        // pass, bit for bit; the blocks' sums add up to the one pass's (and to the
+        // f64 sums of the separate interpolator and slicer) to f32 rounding.
+        let mut rng = rand::rngs::StdRng::seed_from_u64(4);
+        let x: Vec<f32> = (0..20_000).map(|_| rng.random_range(-1.3..1.3)).collect();
+        for backend in Backend::available() {
+            for kind in kinds() {
+                for _ in 0..20 {
+                    let step = rng.random_range(128..1024) as f32 / 64.0;
+                    let n = 1000;
+                    let start = rng.random_range(64..256) as f32 / 64.0;
+                    let s = Sampler::new(kind, backend, 1.0);
+                    let (mut d1, mut s1) = (vec![0.0; n], vec![0u8; n]);
+                    let one = s.mm_block(&x, start, step, (0.0, 0.0), &mut d1, &mut s1);
+                    let (mut d2, mut s2) = (vec![0.0; n], vec![0u8; n]);
+                    let (mut carry, mut k, mut sq, mut mm) =
+                        ((0.0f32, 0.0f32), 0usize, 0.0f64, 0.0f64);
+                    while k < n {
+                        let len = rng.random_range(1..=40usize).min(n - k);
+                        // The block's own start: exact, with start and step multiples of
+                        // 1/64, as every position below 2^18.
+                        let (lo, hi) = (k, k + len);
+                        let b0 = start + lo as f32 * step;
+                        let b = s.mm_block(&x, b0, step, carry, &mut d2[lo..hi], &mut s2[lo..hi]);
+                        carry = b.last;
+                        sq += b.sq as f64;
+                        mm += b.mm as f64;
+                        k = hi;
+                    }
+                    let what = format!("{backend:?} {kind:?} step {step}");
+                    assert_eq!(bits(&d1), bits(&d2), "{what}");
+                    assert_eq!(s1, s2, "{what}");
+                    assert_eq!(carry, one.last, "{what}");
+                    let mut want = vec![0.0; n];
+                    Interpolator::new(kind)
+                        .with_backend(Backend::Scalar)
+                        .unwrap()
+                        .grid_into(&x, start, step, &mut want)
+                        .unwrap();
+                    let (mut rsq, mut rmm, mut abs, mut py, mut pl) =
+                        (0.0f64, 0.0f64, 0.0f64, 0.0f64, 0.0f64);
+                    for &y in &want {
+                        let l = slice(y, 1.0).1 as f64;
+                        let y = y as f64;
+                        rsq += (y - l) * (y - l);
+                        rmm += py * l - y * pl;
+                        abs += (py * l).abs() + (y * pl).abs();
+                        (py, pl) = (y, l);
+                    }
+                    let tol = 1e-5 * abs + 1e-6;
+                    assert!(
+                        (sq - rsq).abs() <= 1e-5 * rsq + 1e-6,
+                        "{what}: {sq} vs {rsq}"
+                    );
+                    assert!((mm - rmm).abs() <= tol, "{what}: {mm} vs {rmm}");
+                    assert!(
+                        (one.mm as f64 - rmm).abs() <= tol,
+                        "{what}: {} vs {rmm}",
+                        one.mm
+                    );
+                    assert!((one.sq as f64 - rsq).abs() <= 1e-5 * rsq + 1e-6, "{what}");
+                }
             }
         }
     }
