@@ -8,6 +8,7 @@
 //! Not run on machines without AVX-512; its tests skip there.
 
 use crate::fec::bitslice::{self, SlicedCode};
+use crate::fec::syndrome::Ymm;
 
 /// Parity of `count` messages (see `bitslice::parity_batch`), 256 at a time.
 ///
@@ -23,5 +24,5 @@ pub(crate) unsafe fn parity_batch(
     out: &mut [u16],
     out_stride: usize,
 ) {
-    bitslice::parity_batch::<4>(code, messages, k, count, out, out_stride)
+    bitslice::parity_batch::<4, Ymm>(code, messages, k, count, out, out_stride)
 }

@@ -8,6 +8,7 @@
 //! Not run on machines without AVX-512; its tests skip there.
 
 use crate::fec::bitslice::{self, SlicedCode};
+use crate::fec::syndrome::Ymm;
 
 /// Syndromes of `count` words (see `bitslice::syndrome_batch`), 256 at a time.
 ///
@@ -22,5 +23,5 @@ pub(crate) unsafe fn syndrome_batch(
     count: usize,
     syndromes: &mut [u16],
 ) {
-    bitslice::syndrome_batch::<4>(code, words, n, count, syndromes)
+    bitslice::syndrome_batch::<4, Ymm>(code, words, n, count, syndromes)
 }

@@ -20,6 +20,8 @@ mod avx2;
 mod avx512;
 mod scalar;
 
+#[cfg(target_arch = "x86_64")]
+pub(crate) use avx2::Ymm;
 pub use scalar::syndromes;
 
 /// Syndromes of `count` words (rows of `n` symbols), `2t` per word to `out`.
