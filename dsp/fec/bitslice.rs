@@ -20,6 +20,16 @@
 //! subset tables serves `2t` products: 62 + 20·2t XORs for `2t` multiplications of
 //! `64·W` symbols, i.e. about 2.5 vector XORs per product of a whole register.
 //!
+//! # Horner's rule at the roots
+//!
+//! [`evaluate`] computes `Σ_i r_i·α^(j(len−1−i))` for every root `α^j` and
+//! row: `acc_j ← acc_j·α^j + r_i`. Multiplication by `α` rotates the planes up
+//! one power and XORs plane 9 into plane 3 (`x^10 = x^3 + 1`); done `j` times with
+//! the rotation resolved at compile time, `·α^j` costs `j` XORs (735 per symbol
+//! for the 30 roots of KP4; the dense generator matrices of the divider cost
+//! 1460). The syndromes are these sums over the received word; the encoder's
+//! parity is a fixed linear map of them over the message ([`interpolation_matrix`]).
+//!
 //! # Transposition
 //!
 //! Symbols arrive codeword by codeword (`u16`, transmission order). Four symbols of
@@ -30,8 +40,9 @@
 //! The same transposition turns planes back into symbols.
 //!
 //! Every function here is `#[inline(always)]` and safe: the per-ISA shims
-//! (`encode/avx2.rs`, …) enable the target features and call them, and the
-//! compiler turns the `[u64; W]` operations into whole-register instructions.
+//! (`encode/avx2.rs`, …) enable the target features and call them. The Horner
+//! and Chien kernels compute on a [`Plane`] type, which the shims set to a
+//! `__m256i` wrapper: as by-value `[u64; W]` arrays LLVM scalarised them.
 
 // Loops over `0..W` and `0..64` index several arrays in lockstep; written as index
 // loops so that each is one fixed-width register operation after inlining.
@@ -743,6 +754,14 @@ pub(crate) trait Plane<const W: usize>: Copy {
     fn cast(planes: &[Planes<W>]) -> &[[Self; 10]];
     /// `planes` seen as `Self`, mutably.
     fn cast_mut(planes: &mut [Planes<W>]) -> &mut [[Self; 10]];
+    /// A subset table seen as `Self`.
+    fn cast_table(table: &[Lanes<W>; 32]) -> &[Self; 32];
+    /// Bitwise OR.
+    fn or(self, o: Self) -> Self;
+    /// From lane words.
+    fn from_lanes(l: Lanes<W>) -> Self;
+    /// To lane words.
+    fn to_lanes(self) -> Lanes<W>;
 }
 
 impl<const W: usize> Plane<W> for Lanes<W> {
@@ -757,6 +776,22 @@ impl<const W: usize> Plane<W> for Lanes<W> {
     #[inline(always)]
     fn cast_mut(planes: &mut [Planes<W>]) -> &mut [[Self; 10]] {
         planes
+    }
+    #[inline(always)]
+    fn cast_table(table: &[Lanes<W>; 32]) -> &[Self; 32] {
+        table
+    }
+    #[inline(always)]
+    fn or(self, o: Self) -> Self {
+        Lanes::or(self, o)
+    }
+    #[inline(always)]
+    fn from_lanes(l: Lanes<W>) -> Self {
+        l
+    }
+    #[inline(always)]
+    fn to_lanes(self) -> Lanes<W> {
+        self
     }
 }
 
@@ -949,7 +984,7 @@ impl<const W: usize> ChienTable<W> {
 /// [`crate::fec::chien::chien_search`]). Coefficients past `table.max_degree` are
 /// ignored: the caller passes shorter locators only.
 #[inline(always)]
-pub(crate) fn chien_search<const W: usize>(
+pub(crate) fn chien_search<const W: usize, P: Plane<W>>(
     table: &ChienTable<W>,
     lambda: &[u16],
     max_roots: usize,
@@ -957,24 +992,37 @@ pub(crate) fn chien_search<const W: usize>(
 ) {
     roots.clear();
     let l0 = lambda.first().copied().unwrap_or(0);
+    let (zero, ones) = (
+        P::from_lanes(Lanes::ZERO),
+        P::from_lanes(Lanes([u64::MAX; W])),
+    );
     for g in 0..table.groups {
-        let mut acc = [Lanes::<W>::ZERO; 10];
+        let mut acc = [zero; 10];
         for (b, a) in acc.iter_mut().enumerate() {
             if l0 >> b & 1 == 1 {
-                *a = Lanes([u64::MAX; W]);
+                *a = ones;
             }
         }
         for (k, &lk) in lambda.iter().enumerate().skip(1) {
             if lk == 0 || k > table.max_degree {
                 continue;
             }
-            table.subsets[(k - 1) * table.groups + g]
-                .mul_add(&ALL_CONST_INDEX[(lk & 1023) as usize], &mut acc);
+            // acc += λ_k·A_k from A_k's subset tables, as registers of type P
+            // (as `[u64; W]` the look-ups were scalarised).
+            let sub = &table.subsets[(k - 1) * table.groups + g];
+            let (lo, hi) = (P::cast_table(&sub.lo), P::cast_table(&sub.hi));
+            let idx = &ALL_CONST_INDEX[(lk & 1023) as usize];
+            for o in 0..10 {
+                acc[o] = acc[o]
+                    .xor(lo[(idx[o] & 31) as usize])
+                    .xor(hi[(idx[10 + o] & 31) as usize]);
+            }
         }
-        let mut any = Lanes::<W>::ZERO;
+        let mut any = zero;
         for p in &acc {
             any = any.or(*p);
         }
+        let any = any.to_lanes();
         for w in 0..W {
             let mut zeros = !any.0[w] & table.valid[g].0[w];
             while zeros != 0 {

@@ -3,7 +3,7 @@
 //! inside this `#[target_feature]` function its `[u64; 4]` operations become
 //! `vpxor`/`vpand`/`vpsrlq`/`vpsllq` on `ymm` registers.
 
-use std::arch::x86_64::{__m256i, _mm256_xor_si256};
+use std::arch::x86_64::{__m256i, _mm256_or_si256, _mm256_xor_si256};
 
 use crate::fec::bitslice::{self, Lanes, Plane, Planes, SlicedCode};
 
@@ -36,6 +36,26 @@ impl Plane<4> for Ymm {
     fn cast_mut(planes: &mut [Planes<4>]) -> &mut [[Self; 10]] {
         // SAFETY: as for `cast`; the borrow is handed on, so no aliasing.
         unsafe { std::slice::from_raw_parts_mut(planes.as_mut_ptr().cast(), planes.len()) }
+    }
+    #[inline(always)]
+    fn cast_table(table: &[Lanes<4>; 32]) -> &[Self; 32] {
+        // SAFETY: as for `cast` (32 elements of the same layout).
+        unsafe { &*(table as *const [Lanes<4>; 32]).cast::<[Ymm; 32]>() }
+    }
+    #[inline(always)]
+    fn or(self, o: Self) -> Self {
+        // SAFETY: as for `xor`.
+        Ymm(unsafe { _mm256_or_si256(self.0, o.0) })
+    }
+    #[inline(always)]
+    fn from_lanes(l: Lanes<4>) -> Self {
+        // SAFETY: same size (checked above); every bit pattern is valid for both.
+        Ymm(unsafe { std::mem::transmute::<[u64; 4], __m256i>(l.0) })
+    }
+    #[inline(always)]
+    fn to_lanes(self) -> Lanes<4> {
+        // SAFETY: as for `from_lanes`.
+        Lanes(unsafe { std::mem::transmute::<__m256i, [u64; 4]>(self.0) })
     }
 }
 
