@@ -20,6 +20,16 @@
 //! subset tables serves `2t` products: 62 + 20·2t XORs for `2t` multiplications of
 //! `64·W` symbols, i.e. about 2.5 vector XORs per product of a whole register.
 //!
+//! # Horner's rule at the roots
+//!
+//! [`evaluate`] computes `Σ_i r_i·α^(j(len−1−i))` for every root `α^j` and
+//! row: `acc_j ← acc_j·α^j + r_i`. Multiplication by `α` rotates the planes up
+//! one power and XORs plane 9 into plane 3 (`x^10 = x^3 + 1`); done `j` times with
+//! the rotation resolved at compile time, `·α^j` costs `j` XORs (735 per symbol
+//! for the 30 roots of KP4; the dense generator matrices of the divider cost
+//! 1460). The syndromes are these sums over the received word; the encoder's
+//! parity is a fixed linear map of them over the message ([`interpolation_matrix`]).
+//!
 //! # Transposition
 //!
 //! Symbols arrive codeword by codeword (`u16`, transmission order). Four symbols of
@@ -30,8 +40,9 @@
 //! The same transposition turns planes back into symbols.
 //!
 //! Every function here is `#[inline(always)]` and safe: the per-ISA shims
-//! (`encode/avx2.rs`, …) enable the target features and call them, and the
-//! compiler turns the `[u64; W]` operations into whole-register instructions.
+//! (`encode/avx2.rs`, …) enable the target features and call them. The Horner
+//! and Chien kernels compute on a [`Plane`] type, which the shims set to a
+//! `__m256i` wrapper: as by-value `[u64; W]` arrays LLVM scalarised them.
 
 // Loops over `0..W` and `0..64` index several arrays in lockstep; written as index
 // loops so that each is one fixed-width register operation after inlining.
@@ -190,6 +201,60 @@ pub(crate) struct SlicedCode {
     pub(crate) syn: Vec<ConstIndex>,
     /// [`STEP_GENERIC`], [`STEP_2T30`] or [`STEP_2T14`].
     pub(crate) step: u8,
+    /// For `2t ≤` [`HORNER_MAX_2T`] (empty otherwise): `interp[j·2t + m]`, indices
+    /// of the weight of `m(α^j)` in parity symbol `m` (transmission order) — the
+    /// encoder by evaluation and interpolation (see [`parity_batch`]).
+    pub(crate) interp: Vec<ConstIndex>,
+}
+
+/// Codes with `2t` up to this use the Horner kernels ([`evaluate`]): their cost per
+/// symbol, `Σ_{j<2t} (j + 10)` XORs, stays below the divider's (≈ 50 per generator
+/// coefficient) up to about `2t = 70`.
+pub(crate) const HORNER_MAX_2T: usize = 64;
+
+/// The matrix that turns the evaluations `e_j = m(α^j)` of a message into its
+/// parity: the remainder `p(x) = m(x)·x^(2t) mod g(x)` has degree `< 2t` and
+/// `p(α^j) = α^(2t·j)·e_j` at the `2t` roots of `g` (the codeword vanishes there),
+/// so `p = V⁻¹·diag(α^(2t·j))·e` with the Vandermonde matrix `V[j][i] = α^(i·j)`.
+/// Returned as `q[m][j]`: parity symbol `m` (transmission order, the coefficient
+/// of `x^(2t−1−m)`) is `Σ_j q[m][j]·e_j`.
+pub(crate) fn interpolation_matrix(two_t: usize) -> Vec<Vec<u16>> {
+    // Gauss–Jordan on [V | I] over GF(2^10); V is invertible (distinct roots).
+    let mut a: Vec<Vec<u16>> = (0..two_t)
+        .map(|j| {
+            let mut row: Vec<u16> = (0..two_t).map(|i| gf::alpha_pow((i * j) as i64)).collect();
+            row.extend((0..two_t).map(|c| u16::from(c == j)));
+            row
+        })
+        .collect();
+    for col in 0..two_t {
+        let Some(p) = (col..two_t).find(|&r| a[r][col] != 0) else {
+            unreachable!("a Vandermonde matrix of distinct points is invertible")
+        };
+        a.swap(col, p);
+        let inv = gf::inv(a[col][col]);
+        for x in a[col].iter_mut() {
+            *x = gf::mul(*x, inv);
+        }
+        for r in 0..two_t {
+            let f = a[r][col];
+            if r != col && f != 0 {
+                for c in 0..2 * two_t {
+                    let v = gf::mul(f, a[col][c]);
+                    a[r][c] ^= v;
+                }
+            }
+        }
+    }
+    // c_i = Σ_j Vinv[i][j]·α^(2t·j)·e_j; parity symbol m is c_(2t−1−m).
+    (0..two_t)
+        .map(|m| {
+            let i = two_t - 1 - m;
+            (0..two_t)
+                .map(|j| gf::mul(a[i][two_t + j], gf::alpha_pow((two_t * j) as i64)))
+                .collect()
+        })
+        .collect()
 }
 
 impl SlicedCode {
@@ -207,11 +272,21 @@ impl SlicedCode {
             14 => STEP_2T14,
             _ => STEP_GENERIC,
         };
+        let interp = if two_t <= HORNER_MAX_2T {
+            let q = interpolation_matrix(two_t);
+            (0..two_t)
+                .flat_map(|j| (0..two_t).map(move |m| (j, m)))
+                .map(|(j, m)| const_index(q[m][j]))
+                .collect()
+        } else {
+            Vec::new()
+        };
         SlicedCode {
             two_t,
             gen,
             syn,
             step,
+            interp,
         }
     }
 }
@@ -363,7 +438,8 @@ fn load_chunk<const W: usize>(
         // Each row is read 8 bytes per call, 256 rows apart: too many streams for
         // the hardware prefetchers. Every 32 symbols (64 bytes, so every line once)
         // fetch the next line into L2 (256 rows of lines ahead would not fit L1).
-        let ahead = p.is_multiple_of(32);
+        // (Chunks start at any residue mod 4: a padded start shifts them.)
+        let ahead = p % 32 < 4;
         for (cw, row) in rows.chunks(stride).take(64 * W).enumerate() {
             if ahead {
                 if let Some(x) = row.get(p + 32) {
@@ -601,33 +677,7 @@ impl<const W: usize> Register<W> {
         stride: usize,
         count: usize,
     ) {
-        let len = planes.len();
-        let mut j = 0;
-        while j < len {
-            for u in 0..4 {
-                for b in 0..16 {
-                    self.chunk[16 * u + b] = if b < 10 && j + u < len {
-                        planes[j + u][b]
-                    } else {
-                        Lanes::ZERO
-                    };
-                }
-            }
-            transpose64(&mut self.chunk);
-            for c in 0..64 {
-                for w in 0..W {
-                    let cw = 64 * w + c;
-                    if cw < count {
-                        let v = self.chunk[c].0[w];
-                        let row = &mut out[cw * stride..cw * stride + len];
-                        for u in 0..4.min(len - j) {
-                            row[j + u] = (v >> (16 * u)) as u16 & 0x3ff;
-                        }
-                    }
-                }
-            }
-            j += 4;
-        }
+        store_planes(planes, out, stride, count, &mut self.chunk);
     }
 
     /// The remainder in transmission order, as planes.
@@ -649,6 +699,225 @@ impl<const W: usize> Register<W> {
             for (j, s) in out.iter_mut().enumerate() {
                 self.subsets.mul_add(&code.syn[m * two_t + j], s);
             }
+        }
+    }
+}
+
+/// Writes `planes` (symbols in order) to the group's rows: row `c` gets
+/// `out[c·stride + j]` for `j` in `0..planes.len()` (`chunk` is scratch).
+#[inline(always)]
+fn store_planes<const W: usize>(
+    planes: &[Planes<W>],
+    out: &mut [u16],
+    stride: usize,
+    count: usize,
+    chunk: &mut [Lanes<W>; 64],
+) {
+    let len = planes.len();
+    let mut j = 0;
+    while j < len {
+        for u in 0..4 {
+            for b in 0..16 {
+                chunk[16 * u + b] = if b < 10 && j + u < len {
+                    planes[j + u][b]
+                } else {
+                    Lanes::ZERO
+                };
+            }
+        }
+        transpose64(chunk);
+        for c in 0..64 {
+            for w in 0..W {
+                let cw = 64 * w + c;
+                if cw < count {
+                    let v = chunk[c].0[w];
+                    let row = &mut out[cw * stride..cw * stride + len];
+                    for u in 0..4.min(len - j) {
+                        row[j + u] = (v >> (16 * u)) as u16 & 0x3ff;
+                    }
+                }
+            }
+        }
+        j += 4;
+    }
+}
+
+/// One bit plane as the Horner kernels see it: `Lanes<W>` itself (portable), or a
+/// SIMD register type of the per-ISA shims (`syndrome/avx2.rs`), which the
+/// compiler keeps in registers where it scalarises `[u64; W]` arrays moved by
+/// value. `cast`/`cast_mut` view planes of `Lanes<W>` as planes of `Self` (same
+/// size and alignment).
+pub(crate) trait Plane<const W: usize>: Copy {
+    /// Bitwise XOR.
+    fn xor(self, o: Self) -> Self;
+    /// `planes` seen as `Self`.
+    fn cast(planes: &[Planes<W>]) -> &[[Self; 10]];
+    /// `planes` seen as `Self`, mutably.
+    fn cast_mut(planes: &mut [Planes<W>]) -> &mut [[Self; 10]];
+    /// A subset table seen as `Self`.
+    fn cast_table(table: &[Lanes<W>; 32]) -> &[Self; 32];
+    /// Bitwise OR.
+    fn or(self, o: Self) -> Self;
+    /// From lane words.
+    fn from_lanes(l: Lanes<W>) -> Self;
+    /// To lane words.
+    fn to_lanes(self) -> Lanes<W>;
+}
+
+impl<const W: usize> Plane<W> for Lanes<W> {
+    #[inline(always)]
+    fn xor(self, o: Self) -> Self {
+        Lanes::xor(self, o)
+    }
+    #[inline(always)]
+    fn cast(planes: &[Planes<W>]) -> &[[Self; 10]] {
+        planes
+    }
+    #[inline(always)]
+    fn cast_mut(planes: &mut [Planes<W>]) -> &mut [[Self; 10]] {
+        planes
+    }
+    #[inline(always)]
+    fn cast_table(table: &[Lanes<W>; 32]) -> &[Self; 32] {
+        table
+    }
+    #[inline(always)]
+    fn or(self, o: Self) -> Self {
+        Lanes::or(self, o)
+    }
+    #[inline(always)]
+    fn from_lanes(l: Lanes<W>) -> Self {
+        l
+    }
+    #[inline(always)]
+    fn to_lanes(self) -> Lanes<W> {
+        self
+    }
+}
+
+/// `a·α`: the planes move up one power (`x^b → x^(b+1)`) and `x^10 = x^3 + 1`
+/// folds plane 9 into planes 0 and 3 — one XOR; the rest is register renaming.
+#[inline(always)]
+fn mul_alpha<const W: usize, P: Plane<W>>(a: [P; 10]) -> [P; 10] {
+    [
+        a[9],
+        a[0],
+        a[1],
+        a[2].xor(a[9]),
+        a[3],
+        a[4],
+        a[5],
+        a[6],
+        a[7],
+        a[8],
+    ]
+}
+
+/// Horner's rule at `α^j`, `j = 10·tens + R`, over the symbols `input`:
+/// `acc ← acc·α^j + d` for each `d`. The multiplication is `j` steps of
+/// [`mul_alpha`] — `j` XORs, the plane permutation resolved at compile time (ten
+/// steps bring the planes back to their places, so the runtime `tens` loop needs
+/// no moves) — and the accumulator stays in registers for the whole chunk.
+#[inline(always)]
+fn horner_root<const W: usize, P: Plane<W>, const R: usize>(
+    acc: &mut [P; 10],
+    tens: usize,
+    input: &[[P; 10]],
+) {
+    let mut a = *acc;
+    for d in input {
+        for _ in 0..tens {
+            for _ in 0..10 {
+                a = mul_alpha::<W, P>(a);
+            }
+        }
+        for _ in 0..R {
+            a = mul_alpha::<W, P>(a);
+        }
+        for b in 0..10 {
+            a[b] = a[b].xor(d[b]);
+        }
+    }
+    *acc = a;
+}
+
+/// Symbols per Horner chunk: two 64×64 transposes.
+const HORNER_CHUNK: usize = 8;
+
+/// [`horner_root`] for every root `α^j`, `j < acc.len()`: the residue `j mod 10`
+/// picks one of ten compiled variants.
+#[inline(always)]
+fn horner_chunk<const W: usize, P: Plane<W>>(acc: &mut [Planes<W>], input: &[Planes<W>]) {
+    let acc = P::cast_mut(acc);
+    let input = P::cast(input);
+    for (j, a) in acc.iter_mut().enumerate() {
+        let tens = j / 10;
+        match j % 10 {
+            0 => horner_root::<W, P, 0>(a, tens, input),
+            1 => horner_root::<W, P, 1>(a, tens, input),
+            2 => horner_root::<W, P, 2>(a, tens, input),
+            3 => horner_root::<W, P, 3>(a, tens, input),
+            4 => horner_root::<W, P, 4>(a, tens, input),
+            5 => horner_root::<W, P, 5>(a, tens, input),
+            6 => horner_root::<W, P, 6>(a, tens, input),
+            7 => horner_root::<W, P, 7>(a, tens, input),
+            8 => horner_root::<W, P, 8>(a, tens, input),
+            _ => horner_root::<W, P, 9>(a, tens, input),
+        }
+    }
+}
+
+/// Evaluates the polynomial of symbols `0..len` of each of the group's `count` rows
+/// (`rows[c·stride ..]`, transmission order: symbol 0 is the highest power) at
+/// `α^j` for every `j < acc.len()`, by Horner's rule, bit-sliced: afterwards
+/// `acc[j]` holds the values. Leading zeros pad `len` to whole chunks (they do not
+/// change a Horner sum).
+#[inline(always)]
+pub(crate) fn evaluate<const W: usize, P: Plane<W>>(
+    rows: &[u16],
+    stride: usize,
+    count: usize,
+    len: usize,
+    acc: &mut [Planes<W>],
+    chunk: &mut [Lanes<W>; 64],
+) {
+    for a in acc.iter_mut() {
+        *a = [Lanes::ZERO; 10];
+    }
+    let pad = (HORNER_CHUNK - len % HORNER_CHUNK) % HORNER_CHUNK;
+    let mut pos = -(pad as isize);
+    let mut d = [[Lanes::<W>::ZERO; 10]; HORNER_CHUNK];
+    while pos < len as isize {
+        for q in 0..HORNER_CHUNK / 4 {
+            load_chunk(rows, stride, count, pos + 4 * q as isize, len, chunk);
+            for u in 0..4 {
+                for b in 0..10 {
+                    d[4 * q + u][b] = chunk[16 * u + b];
+                }
+            }
+        }
+        horner_chunk::<W, P>(acc, &d);
+        pos += HORNER_CHUNK as isize;
+    }
+}
+
+/// `out[m] = Σ_j c_(j,m)·x[j]` for the constants `matrix[j·out.len() + m]`, with
+/// one pair of subset tables per input.
+#[inline(always)]
+fn linear_map<const W: usize>(
+    x: &[Planes<W>],
+    matrix: &[ConstIndex],
+    out: &mut [Planes<W>],
+    subsets: &mut Subsets<W>,
+) {
+    for o in out.iter_mut() {
+        *o = [Lanes::ZERO; 10];
+    }
+    let len = out.len();
+    for (j, xj) in x.iter().enumerate() {
+        subsets.build(xj);
+        for (m, o) in out.iter_mut().enumerate() {
+            subsets.mul_add(&matrix[j * len + m], o);
         }
     }
 }
@@ -715,7 +984,7 @@ impl<const W: usize> ChienTable<W> {
 /// [`crate::fec::chien::chien_search`]). Coefficients past `table.max_degree` are
 /// ignored: the caller passes shorter locators only.
 #[inline(always)]
-pub(crate) fn chien_search<const W: usize>(
+pub(crate) fn chien_search<const W: usize, P: Plane<W>>(
     table: &ChienTable<W>,
     lambda: &[u16],
     max_roots: usize,
@@ -723,24 +992,37 @@ pub(crate) fn chien_search<const W: usize>(
 ) {
     roots.clear();
     let l0 = lambda.first().copied().unwrap_or(0);
+    let (zero, ones) = (
+        P::from_lanes(Lanes::ZERO),
+        P::from_lanes(Lanes([u64::MAX; W])),
+    );
     for g in 0..table.groups {
-        let mut acc = [Lanes::<W>::ZERO; 10];
+        let mut acc = [zero; 10];
         for (b, a) in acc.iter_mut().enumerate() {
             if l0 >> b & 1 == 1 {
-                *a = Lanes([u64::MAX; W]);
+                *a = ones;
             }
         }
         for (k, &lk) in lambda.iter().enumerate().skip(1) {
             if lk == 0 || k > table.max_degree {
                 continue;
             }
-            table.subsets[(k - 1) * table.groups + g]
-                .mul_add(&ALL_CONST_INDEX[(lk & 1023) as usize], &mut acc);
+            // acc += λ_k·A_k from A_k's subset tables, as registers of type P
+            // (as `[u64; W]` the look-ups were scalarised).
+            let sub = &table.subsets[(k - 1) * table.groups + g];
+            let (lo, hi) = (P::cast_table(&sub.lo), P::cast_table(&sub.hi));
+            let idx = &ALL_CONST_INDEX[(lk & 1023) as usize];
+            for o in 0..10 {
+                acc[o] = acc[o]
+                    .xor(lo[(idx[o] & 31) as usize])
+                    .xor(hi[(idx[10 + o] & 31) as usize]);
+            }
         }
-        let mut any = Lanes::<W>::ZERO;
+        let mut any = zero;
         for p in &acc {
             any = any.or(*p);
         }
+        let any = any.to_lanes();
         for w in 0..W {
             let mut zeros = !any.0[w] & table.valid[g].0[w];
             while zeros != 0 {
@@ -758,7 +1040,7 @@ pub(crate) fn chien_search<const W: usize>(
 /// Parity of `count` messages (rows of `k` symbols in `messages`), written to
 /// `out[c·out_stride .. c·out_stride + 2t]` for row `c`, in groups of `64·W`.
 #[inline(always)]
-pub(crate) fn parity_batch<const W: usize>(
+pub(crate) fn parity_batch<const W: usize, P: Plane<W>>(
     code: &SlicedCode,
     messages: &[u16],
     k: usize,
@@ -766,8 +1048,34 @@ pub(crate) fn parity_batch<const W: usize>(
     out: &mut [u16],
     out_stride: usize,
 ) {
-    let mut reg = Register::<W>::new(code.two_t);
     let group = 64 * W;
+    if !code.interp.is_empty() {
+        // Evaluation and interpolation: e_j = m(α^j) by Horner (Σ (j + 10) XORs
+        // per symbol: 735 for KP4, against the divider's 1460), then the parity
+        // from the 2t values by the fixed matrix of `interpolation_matrix`, once
+        // per group.
+        let two_t = code.two_t;
+        let mut chunk = [Lanes::<W>::ZERO; 64];
+        let mut values = vec![[Lanes::<W>::ZERO; 10]; two_t];
+        let mut parity = vec![[Lanes::<W>::ZERO; 10]; two_t];
+        let mut subsets = Subsets::new();
+        let mut first = 0;
+        while first < count {
+            let c = group.min(count - first);
+            evaluate::<W, P>(&messages[first * k..], k, c, k, &mut values, &mut chunk);
+            linear_map(&values, &code.interp, &mut parity, &mut subsets);
+            store_planes(
+                &parity,
+                &mut out[first * out_stride..],
+                out_stride,
+                c,
+                &mut chunk,
+            );
+            first += c;
+        }
+        return;
+    }
+    let mut reg = Register::<W>::new(code.two_t);
     let mut first = 0;
     while first < count {
         let c = group.min(count - first);
@@ -786,7 +1094,7 @@ pub(crate) fn parity_batch<const W: usize>(
 /// `syndromes` (row stride `2t`), in groups of `64·W`. A group whose remainders
 /// are all zero gets zeros without the evaluation at the roots.
 #[inline(always)]
-pub(crate) fn syndrome_batch<const W: usize>(
+pub(crate) fn syndrome_batch<const W: usize, P: Plane<W>>(
     code: &SlicedCode,
     words: &[u16],
     n: usize,
@@ -795,9 +1103,32 @@ pub(crate) fn syndrome_batch<const W: usize>(
 ) {
     let two_t = code.two_t;
     let k = n - two_t;
-    let mut reg = Register::<W>::new(two_t);
     let mut planes = vec![[Lanes::ZERO; 10]; two_t];
     let group = 64 * W;
+    if two_t <= HORNER_MAX_2T {
+        // S_j = r(α^j) directly by Horner over all n symbols: 735 XORs per symbol
+        // for KP4 against the divider's 1460 (and 2t symbols more).
+        let mut chunk = [Lanes::<W>::ZERO; 64];
+        let mut first = 0;
+        while first < count {
+            let c = group.min(count - first);
+            let rows = &words[first * n..(first + c) * n];
+            let out = &mut syndromes[first * two_t..(first + c) * two_t];
+            evaluate::<W, P>(rows, n, c, n, &mut planes, &mut chunk);
+            let mut any = Lanes::<W>::ZERO;
+            for p in planes.iter().flatten() {
+                any = any.or(*p);
+            }
+            if any.is_zero() {
+                out.fill(0);
+            } else {
+                store_planes(&planes, out, two_t, c, &mut chunk);
+            }
+            first += c;
+        }
+        return;
+    }
+    let mut reg = Register::<W>::new(two_t);
     let mut first = 0;
     while first < count {
         let c = group.min(count - first);
@@ -832,6 +1163,39 @@ mod tests {
                 .map(|&c| gf::mul_matrix_rows(c))
                 .collect();
             assert_eq!(table, &want[..]);
+        }
+    }
+
+    #[test]
+    fn interpolation_matrix_gives_the_remainder() {
+        // The parity from the evaluations equals the shift-register parity.
+        for two_t in [2usize, 14, 30, 64] {
+            let k = 100;
+            let rs = crate::fec::ReedSolomon::new(k + two_t, k).unwrap();
+            let q = interpolation_matrix(two_t);
+            let msg: Vec<u16> = (0..k).map(|i| ((i * 389 + 17) % 1024) as u16).collect();
+            let mut want = vec![0u16; two_t];
+            crate::fec::encode::parity(rs.generator(), &msg, &mut want);
+            let e: Vec<u16> = (0..two_t)
+                .map(|j| gf::poly_eval_high_first(&msg, gf::alpha_pow(j as i64)))
+                .collect();
+            let got: Vec<u16> = (0..two_t)
+                .map(|m| (0..two_t).fold(0, |acc, j| acc ^ gf::mul(q[m][j], e[j])))
+                .collect();
+            assert_eq!(got, want, "2t = {two_t}");
+        }
+    }
+
+    #[test]
+    fn mul_alpha_multiplies_by_alpha() {
+        for v in [1u16, 2, 512, 513, 1023, 777] {
+            let mut p = [Lanes::<1>::ZERO; 10];
+            for (b, x) in p.iter_mut().enumerate() {
+                x.0[0] = u64::from(v >> b & 1);
+            }
+            let q = mul_alpha::<1, Lanes<1>>(p);
+            let got: u16 = (0..10).map(|b| (q[b].0[0] as u16) << b).sum();
+            assert_eq!(got, gf::mul(v, 2));
         }
     }
 

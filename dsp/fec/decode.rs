@@ -87,6 +87,43 @@ const fn square_plus_self(z: u16) -> u16 {
     (acc as u16) ^ z
 }
 
+/// Logarithm of zero in [`LOGZ`]: large enough that a sum with it indexes the
+/// zero tail of [`EXPZ`].
+const LOG_ZERO: u16 = 2047;
+
+const fn build_logz() -> [u16; 1024] {
+    let mut t = [LOG_ZERO; 1024];
+    let mut a = 1;
+    while a < 1024 {
+        t[a] = gf::LOG_CONST[a];
+        a += 1;
+    }
+    t
+}
+
+const fn build_expz() -> [u16; 4096] {
+    let mut t = [0u16; 4096];
+    let mut e = 0;
+    while e < 2 * gf::ORDER {
+        t[e] = gf::EXP_CONST[e];
+        e += 1;
+    }
+    t
+}
+
+/// `LOG` with `LOGZ[0] = 2047`, and `EXP` extended by zeros: a sum of two
+/// logarithms (`≤ 2044`) indexes a power of α, a sum with the logarithm of zero
+/// (`≥ 2047`) a zero — so [`mulz`] needs no branch (the algebra's products have
+/// zero operands often and unpredictably).
+static LOGZ: [u16; 1024] = build_logz();
+static EXPZ: [u16; 4096] = build_expz();
+
+/// `a · b` in GF(2^10) without a branch (see [`LOGZ`]).
+#[inline(always)]
+fn mulz(a: u16, b: u16) -> u16 {
+    EXPZ[(LOGZ[(a & 1023) as usize] + LOGZ[(b & 1023) as usize]) as usize]
+}
+
 const NO_ROOT: u16 = u16::MAX;
 
 const fn build_quadratic_roots() -> [u16; 1024] {
@@ -250,41 +287,52 @@ fn general(
     tmp.clear();
     tmp.resize(len, 0);
 
-    let mut l = s;
-    for r in s..two_t {
-        let hi = (r + 2).min(len);
-        let mut delta = 0u16;
-        for i in 0..=l.min(r) {
-            delta ^= gf::mul(lambda[i], syn[r - i]);
-        }
-        b.copy_within(0..len - 1, 1);
-        b[0] = 0;
-        if delta != 0 {
-            let log_d = gf::LOG[delta as usize] as usize;
-            for i in 0..hi {
-                let bi = b[i];
-                tmp[i] = lambda[i]
-                    ^ if bi == 0 {
-                        0
-                    } else {
-                        gf::EXP[log_d + gf::LOG[bi as usize] as usize]
-                    };
+    // Local slices (no reloads of the Vec headers, bounds checks hoisted) and
+    // degree bounds of Λ and B, so the updates touch only the live coefficients
+    // (up to t + 1 of them within capacity, not r + 2).
+    let (l, swapped) = {
+        let mut lam: &mut [u16] = &mut lambda[..len];
+        let mut next: &mut [u16] = &mut tmp[..len];
+        let b: &mut [u16] = &mut b[..len];
+        let syn = &syn[..two_t];
+        let (mut deg_l, mut deg_b) = (s, s);
+        let mut swapped = false;
+        let mut l = s;
+        for r in s..two_t {
+            let mut delta = 0u16;
+            for i in 0..=l.min(r) {
+                delta ^= mulz(lam[i], syn[r - i]);
             }
-            tmp[hi..].copy_from_slice(&lambda[hi..]);
-            if 2 * l <= r + s {
-                let log_inv = gf::ORDER - log_d;
-                for i in 0..hi {
-                    let li = lambda[i];
-                    b[i] = if li == 0 {
-                        0
-                    } else {
-                        gf::EXP[log_inv + gf::LOG[li as usize] as usize]
-                    };
+            // B ← x·B (deg B ≤ r + 1 ≤ 2t < len − 1).
+            b.copy_within(0..=deg_b, 1);
+            b[0] = 0;
+            deg_b += 1;
+            if delta != 0 {
+                // Past `top` both Λ and the stale `next` (an older Λ, of lower
+                // degree bound) are zero.
+                let top = deg_l.max(deg_b);
+                let log_d = LOGZ[delta as usize];
+                for i in 0..=top {
+                    next[i] = lam[i] ^ EXPZ[(log_d + LOGZ[(b[i] & 1023) as usize]) as usize];
                 }
-                l = r + 1 + s - l;
+                if 2 * l <= r + s {
+                    // 1/Δ as a logarithm: 1023 − log Δ (in 1 ..= 1023, EXP[1023] = 1).
+                    let log_inv = gf::ORDER as u16 - log_d;
+                    for i in 0..=top {
+                        b[i] = EXPZ[(log_inv + LOGZ[(lam[i] & 1023) as usize]) as usize];
+                    }
+                    deg_b = deg_l;
+                    l = r + 1 + s - l;
+                }
+                deg_l = top;
+                std::mem::swap(&mut lam, &mut next);
+                swapped = !swapped;
             }
-            std::mem::swap(lambda, tmp);
         }
+        (l, swapped)
+    };
+    if swapped {
+        std::mem::swap(lambda, tmp);
     }
     let degree = lambda.iter().rposition(|&c| c != 0).unwrap_or(0);
     if degree != l || l == 0 || 2 * l > two_t + s || l > n {
@@ -303,27 +351,43 @@ fn general(
     for j in 0..l.min(two_t) {
         let mut acc = 0u16;
         for (i, &li) in lambda[..=j].iter().enumerate() {
-            acc ^= gf::mul(li, syn[j - i]);
+            acc ^= mulz(li, syn[j - i]);
         }
         omega.push(acc);
     }
     values.clear();
     for &pos in roots.iter() {
         let log_x = n - 1 - pos;
-        let x_inv = gf::alpha_pow(-(log_x as i64));
-        let num = gf::poly_eval_low_first(omega, x_inv);
-        // Λ'(x) = Σ_{k odd} λ_k x^(k−1) in characteristic 2.
+        // X⁻¹ = α^(1023 − log X) (log X < n ≤ 1023), by logarithms throughout.
+        let log_xi = (gf::ORDER - log_x) as u16;
+        let x_inv = gf::EXP[log_xi as usize];
+        let mut num = 0u16;
+        for &c in omega.iter().rev() {
+            num = mulz(num, x_inv) ^ c;
+        }
+        // Λ'(x) = Σ_{k odd} λ_k x^(k−1) in characteristic 2, by Horner in x².
+        let x_inv2 = gf::EXP[2 * log_xi as usize];
         let mut den = 0u16;
-        let x_inv2 = gf::mul(x_inv, x_inv);
-        let mut p = 1u16;
-        for k in (1..lambda.len()).step_by(2) {
-            den ^= gf::mul(lambda[k], p);
-            p = gf::mul(p, x_inv2);
+        let top = (lambda.len() - 1) | 1;
+        let mut k = top;
+        while k >= 1 {
+            den = mulz(den, x_inv2) ^ lambda.get(k).copied().unwrap_or(0);
+            if k < 2 {
+                break;
+            }
+            k -= 2;
         }
         if den == 0 {
             return false;
         }
-        values.push(gf::mul(gf::EXP[log_x], gf::div(num, den)));
+        if num == 0 {
+            // An erased symbol that was received right.
+            values.push(0);
+            continue;
+        }
+        let log_y =
+            log_x + gf::LOG[num as usize] as usize + gf::ORDER - gf::LOG[den as usize] as usize;
+        values.push(gf::EXP[log_y % gf::ORDER]);
     }
     true
 }

@@ -50,8 +50,8 @@ const fn build_log() -> [u16; FIELD_SIZE] {
     t
 }
 
-const EXP_CONST: [u16; EXP_LEN] = build_exp();
-const LOG_CONST: [u16; FIELD_SIZE] = build_log();
+pub(crate) const EXP_CONST: [u16; EXP_LEN] = build_exp();
+pub(crate) const LOG_CONST: [u16; FIELD_SIZE] = build_log();
 
 /// Antilogarithms: `EXP[e] = α^e` for `e` in `0..2048`, periodic with period 1023.
 pub static EXP: [u16; EXP_LEN] = EXP_CONST;

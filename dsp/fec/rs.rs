@@ -10,9 +10,11 @@ use super::{encode, gf, syndrome};
 use crate::cpu::Backend;
 use crate::error::{Error, Result};
 
-/// Codewords per block of a batch decode: the syndromes of a block are computed
-/// together (bounded scratch memory whatever the batch size).
-const DECODE_BLOCK: usize = 2048;
+/// Codewords per block of a batch encode or decode: one AVX2 bit-sliced group. A
+/// block (278 KiB for KP4) is checked and copied with sequential reads, which
+/// leave it in L2, and then read again by the SIMD kernels 256 rows apart, which
+/// the hardware prefetchers cannot follow from DRAM.
+const BLOCK: usize = 256;
 
 /// A Reed-Solomon code RS(n, k) over GF(2^10) as in IEEE 802.3 Clause 91.5.2.7 and
 /// Clause 119.2.4.6: primitive polynomial `x^10 + x^3 + 1`, generator
@@ -166,26 +168,33 @@ impl ReedSolomon {
     }
 
     /// Encodes a batch into `codewords` (`N·n` symbols for `N·k` message symbols),
-    /// without allocating. The fast path: bit-sliced SIMD on AVX2/AVX-512.
+    /// without allocating. The fast path: bit-sliced SIMD on AVX2/AVX-512. The
+    /// messages are checked block by block: on an error, the codewords of the
+    /// blocks before the faulty symbol are already written.
     pub fn encode_batch_into(&self, messages: &[u16], codewords: &mut [u16]) -> Result<()> {
         let count = self.batch_count("messages", messages.len(), self.k)?;
         check_len("codewords", codewords.len(), count * self.n)?;
-        check_symbols("messages", messages)?;
         let (n, k) = (self.n, self.k);
-        for (dst, src) in codewords.chunks_exact_mut(n).zip(messages.chunks_exact(k)) {
-            dst[..k].copy_from_slice(src);
-        }
-        if count > 0 {
+        let mut first = 0;
+        while first < count {
+            let c = BLOCK.min(count - first);
+            let src = &messages[first * k..(first + c) * k];
+            check_symbols("messages", src).map_err(|e| offset_index(e, first * k))?;
+            let dst = &mut codewords[first * n..(first + c) * n];
+            for (d, m) in dst.chunks_exact_mut(n).zip(src.chunks_exact(k)) {
+                d[..k].copy_from_slice(m);
+            }
             encode::parity_batch(
                 self.backend,
                 &self.generator,
                 &self.sliced,
-                messages,
+                src,
                 k,
-                count,
-                &mut codewords[k..],
+                c,
+                &mut dst[k..],
                 n,
             );
+            first += c;
         }
         Ok(())
     }
@@ -280,56 +289,22 @@ impl ReedSolomon {
     /// symbol erased); one [`Outcome`] per word goes to `outcomes` (length `N`).
     /// Failed words are left as received. The fast path: syndromes bit-sliced on
     /// AVX2/AVX-512, words with zero syndromes done at once, one or two errors in
-    /// closed form.
+    /// closed form. Symbols are checked block by block (256 words): on an error,
+    /// the blocks before the faulty symbol are already decoded.
     pub fn decode_batch_in_place(
         &self,
         words: &mut [u16],
         erasures: Option<&[bool]>,
         outcomes: &mut [Outcome],
     ) -> Result<()> {
-        let count = self.batch_count("words", words.len(), self.n)?;
-        check_len("outcomes", outcomes.len(), count)?;
-        if let Some(mask) = erasures {
-            check_len("erasures", mask.len(), words.len())?;
-        }
-        check_symbols("words", words)?;
-        let (n, two_t) = (self.n, self.parity_len());
-        let mut syn = vec![0u16; DECODE_BLOCK.min(count) * two_t];
-        let mut scratch = Scratch::default();
-        let mut positions = Vec::new();
-        let mut first = 0;
-        while first < count {
-            let c = DECODE_BLOCK.min(count - first);
-            let block = &mut words[first * n..(first + c) * n];
-            let syn = &mut syn[..c * two_t];
-            syndrome::syndrome_batch(self.backend, &self.sliced, block, n, c, syn);
-            for (i, (word, s)) in block
-                .chunks_exact_mut(n)
-                .zip(syn.chunks_exact(two_t))
-                .enumerate()
-            {
-                positions.clear();
-                if let Some(mask) = erasures {
-                    let m = &mask[(first + i) * n..(first + i + 1) * n];
-                    positions.extend(m.iter().enumerate().filter(|(_, &e)| e).map(|(p, _)| p));
-                }
-                outcomes[first + i] = decode::decode_with_syndromes(
-                    word,
-                    s,
-                    &positions,
-                    &mut scratch,
-                    None,
-                    &self.chien,
-                );
-            }
-            first += c;
-        }
-        Ok(())
+        self.decode_blocks(words, None, erasures, outcomes)
     }
 
     /// Decodes a batch into caller buffers, without allocating per call beyond the
     /// decoder's scratch: `received` is copied to `words` (same length) and decoded
-    /// there; `outcomes` gets one entry per word.
+    /// there; `outcomes` gets one entry per word. The copy is made block by block,
+    /// just before the block is decoded (it then sits in cache); on an error the
+    /// contents of `words` and `outcomes` are unspecified.
     pub fn decode_batch_into(
         &self,
         received: &[u16],
@@ -338,8 +313,64 @@ impl ReedSolomon {
         outcomes: &mut [Outcome],
     ) -> Result<()> {
         check_len("words", words.len(), received.len())?;
-        words.copy_from_slice(received);
-        self.decode_batch_in_place(words, erasures, outcomes)
+        self.decode_blocks(words, Some(received), erasures, outcomes)
+    }
+
+    /// The batch decoder: block by block, `received` (if given, else `words`
+    /// itself) is checked, copied to `words`, its syndromes computed, and the
+    /// words with non-zero syndromes decoded.
+    fn decode_blocks(
+        &self,
+        words: &mut [u16],
+        received: Option<&[u16]>,
+        erasures: Option<&[bool]>,
+        outcomes: &mut [Outcome],
+    ) -> Result<()> {
+        let count = self.batch_count("words", words.len(), self.n)?;
+        check_len("outcomes", outcomes.len(), count)?;
+        if let Some(mask) = erasures {
+            check_len("erasures", mask.len(), words.len())?;
+        }
+        let (n, two_t) = (self.n, self.parity_len());
+        let mut syn = vec![0u16; BLOCK.min(count) * two_t];
+        let mut scratch = Scratch::default();
+        let mut positions = Vec::new();
+        let mut first = 0;
+        while first < count {
+            let c = BLOCK.min(count - first);
+            let range = first * n..(first + c) * n;
+            let block = &mut words[range.clone()];
+            let at = |e| offset_index(e, first * n);
+            match received {
+                Some(rx) => {
+                    check_symbols("received", &rx[range]).map_err(at)?;
+                    block.copy_from_slice(&rx[first * n..(first + c) * n]);
+                }
+                None => check_symbols("words", block).map_err(at)?,
+            }
+            let syn = &mut syn[..c * two_t];
+            syndrome::syndrome_batch(self.backend, &self.sliced, block, n, c, syn);
+            for (i, (word, s)) in block
+                .chunks_exact_mut(n)
+                .zip(syn.chunks_exact(two_t))
+                .enumerate()
+            {
+                let mut erased: &[usize] = &[];
+                if let Some(mask) = erasures {
+                    let m = &mask[(first + i) * n..(first + i + 1) * n];
+                    positions.clear();
+                    positions.extend(m.iter().enumerate().filter(|(_, &e)| e).map(|(p, _)| p));
+                    erased = &positions;
+                } else if s.iter().all(|&x| x == 0) {
+                    outcomes[first + i] = Outcome::Corrected(0);
+                    continue;
+                }
+                outcomes[first + i] =
+                    decode::decode_with_syndromes(word, s, erased, &mut scratch, None, &self.chien);
+            }
+            first += c;
+        }
+        Ok(())
     }
 
     /// Codeword failure probability of this code for independent bit errors at
@@ -384,6 +415,25 @@ impl ReedSolomon {
             ));
         }
         Ok(len / unit)
+    }
+}
+
+/// `e` with its symbol index moved by `offset` (errors of a block, reported for
+/// the whole batch).
+fn offset_index(e: Error, offset: usize) -> Error {
+    match e {
+        Error::OutOfRange {
+            name,
+            index,
+            value,
+            max,
+        } => Error::OutOfRange {
+            name,
+            index: index + offset,
+            value,
+            max,
+        },
+        e => e,
     }
 }
 

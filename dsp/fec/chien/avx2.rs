@@ -1,6 +1,7 @@
 //! AVX2 shim: the bit-sliced Chien search, 256 positions per `ymm` register.
 
 use crate::fec::bitslice::{self, ChienTable};
+use crate::fec::syndrome::Ymm;
 
 /// See `bitslice::chien_search`.
 ///
@@ -13,5 +14,5 @@ pub(crate) unsafe fn chien_search(
     max_roots: usize,
     roots: &mut Vec<usize>,
 ) {
-    bitslice::chien_search::<4>(table, lambda, max_roots, roots)
+    bitslice::chien_search::<4, Ymm>(table, lambda, max_roots, roots)
 }

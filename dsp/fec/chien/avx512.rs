@@ -2,6 +2,7 @@
 //! compiled for AVX2 only (see `encode/avx512.rs` for why).
 
 use crate::fec::bitslice::{self, ChienTable};
+use crate::fec::syndrome::Ymm;
 
 /// See `bitslice::chien_search`.
 ///
@@ -15,5 +16,5 @@ pub(crate) unsafe fn chien_search(
     max_roots: usize,
     roots: &mut Vec<usize>,
 ) {
-    bitslice::chien_search::<4>(table, lambda, max_roots, roots)
+    bitslice::chien_search::<4, Ymm>(table, lambda, max_roots, roots)
 }

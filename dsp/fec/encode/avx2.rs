@@ -4,6 +4,7 @@
 //! `vpxor`/`vpand`/`vpsrlq`/`vpsllq` on `ymm` registers.
 
 use crate::fec::bitslice::{self, SlicedCode};
+use crate::fec::syndrome::Ymm;
 
 /// Parity of `count` messages (see `bitslice::parity_batch`), 256 at a time.
 ///
@@ -18,5 +19,5 @@ pub(crate) unsafe fn parity_batch(
     out: &mut [u16],
     out_stride: usize,
 ) {
-    bitslice::parity_batch::<4>(code, messages, k, count, out, out_stride)
+    bitslice::parity_batch::<4, Ymm>(code, messages, k, count, out, out_stride)
 }

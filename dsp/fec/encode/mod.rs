@@ -1,11 +1,12 @@
 //! Systematic encoding: the parity `m(x)·x^(2t) mod g(x)` of messages.
 //!
 //! - `scalar.rs` — the reference shift register ([`parity`]), one codeword at a time.
-//! - `avx2.rs`, `avx512.rs` — shims around the bit-sliced divider of
-//!   `fec::bitslice`: 256 (AVX2) or 512 (AVX-512) codewords at once, one
-//!   bit of each per register lane, the `2t` products of a shift-register step from
-//!   one pair of subset tables (see the module docs of `bitslice` and of
-//!   [`crate::fec`]).
+//! - `avx2.rs`, `avx512.rs` — shims around the bit-sliced kernels of
+//!   `fec::bitslice`, 256 codewords at once, one bit of each per register lane:
+//!   for `2t ≤ 64` the message is evaluated at the `2t` roots of `g` by Horner's
+//!   rule and the parity interpolated from those values by a fixed matrix; for
+//!   larger `2t` the shift register of `g(x)` is run bit-sliced (see the module
+//!   docs of [`crate::fec`]).
 //!
 //! Batches of fewer than [`SIMD_MIN_BATCH`] codewords always take the scalar path
 //! (a bit-sliced group costs the same whatever its fill).

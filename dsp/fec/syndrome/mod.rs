@@ -1,14 +1,14 @@
 //! Syndromes `S_j = r(α^j)`, `j = 0 … 2t−1`, of received words.
 //!
 //! - `scalar.rs` — the reference: Horner's rule at each root ([`syndromes`]).
-//! - `avx2.rs`, `avx512.rs` — shims around the bit-sliced kernel of
-//!   `fec::bitslice`. It does not evaluate `r(x)` at `2t` points: it
-//!   computes the remainder `r(x) mod g(x)` with the encoder's divider (remainder of
-//!   the message part plus the received parity), and evaluates that degree-`2t−1`
-//!   remainder at the roots, still bit-sliced. Every root of `g` is a root of every
-//!   multiple of `g`, so `r(α^j) = (r mod g)(α^j)` exactly; and a group whose
-//!   remainders are all zero (no errors in any of its codewords) skips the
-//!   evaluation.
+//! - `avx2.rs`, `avx512.rs` — shims around the bit-sliced kernels of
+//!   `fec::bitslice`: for `2t ≤ 64`, Horner's rule at the `2t` roots over 256
+//!   words at once, multiplication by `α^j` as `j` plane rotations (one XOR each);
+//!   for larger `2t`, the remainder `r(x) mod g(x)` by the encoder's divider,
+//!   evaluated at the roots (every root of `g` is a root of every multiple of `g`,
+//!   so `r(α^j) = (r mod g)(α^j)`). A group whose syndromes (or remainders) are
+//!   all zero is stored as zeros at once. `avx2.rs` also holds `Ymm`, the `ymm`
+//!   register type the kernels compute with.
 
 use crate::cpu::Backend;
 use crate::fec::bitslice::SlicedCode;
@@ -20,6 +20,8 @@ mod avx2;
 mod avx512;
 mod scalar;
 
+#[cfg(target_arch = "x86_64")]
+pub(crate) use avx2::Ymm;
 pub use scalar::syndromes;
 
 /// Syndromes of `count` words (rows of `n` symbols), `2t` per word to `out`.
