@@ -51,12 +51,63 @@ const DRAIN_SLACK: usize = 4096;
 
 /// The direct sampler and its clock recovery: levels in, one sample per
 /// recovered symbol out. Streaming: the levels may arrive in any chunks.
-pub(crate) struct DirectSampler {
-    block: usize,
-    /// Taps per row `L` and rows per UI `P`; `table` holds rows `0..=P`.
+/// The pulse at `P` phases per UI: row `r` holds `L` taps `p((i + r/P)·T)`, rows
+/// `0..=P` (row `P` is row 0 one tap on), and the blended taps in use.
+struct PulseTable {
     taps: usize,
     fine: usize,
-    table: Vec<f32>,
+    rows: Vec<f32>,
+    h: Vec<f32>,
+}
+
+impl PulseTable {
+    /// The table of `pulse`, sampled at `fine` samples per UI.
+    fn new(pulse: &[f32], fine: usize) -> PulseTable {
+        let taps = pulse.len().div_ceil(fine) + 1;
+        let rows = (0..=fine)
+            .flat_map(|r| (0..taps).map(move |i| pulse.get(i * fine + r).copied().unwrap_or(0.0)))
+            .collect();
+        PulseTable {
+            taps,
+            fine,
+            rows,
+            h: vec![0.0; taps],
+        }
+    }
+
+    /// The taps of the pulse at fractional phase `frac` (0..1): the two rows
+    /// around it blended linearly.
+    #[inline(always)]
+    fn taps_at(&mut self, frac: f64) -> &[f32] {
+        let (taps, fine) = (self.taps, self.fine);
+        let x = frac * fine as f64;
+        let r = (x as usize).min(fine - 1);
+        let w = (x - r as f64) as f32;
+        let (a, b) = (
+            &self.rows[r * taps..(r + 1) * taps],
+            &self.rows[(r + 1) * taps..(r + 2) * taps],
+        );
+        for ((hi, &ai), &bi) in self.h.iter_mut().zip(a).zip(b) {
+            *hi = ai + w * (bi - ai);
+        }
+        &self.h
+    }
+
+    /// The noise-free waveform at positions `at + k` UI, `k < out.len()`, from the
+    /// levels `lev` (`lev[0]` is symbol `lev0`; `L − 1` of them before `at`).
+    #[inline(always)]
+    fn sample(&mut self, backend: Backend, lev: &[f32], lev0: i64, at: f64, out: &mut [f32]) {
+        let idx = at.floor();
+        let taps = self.taps;
+        let k0 = (idx as i64 - lev0) as usize;
+        let h = self.taps_at(at - idx);
+        fir_block(backend, &lev[k0 + 1 - taps..k0 + out.len()], h, out);
+    }
+}
+
+pub(crate) struct DirectSampler {
+    block: usize,
+    table: PulseTable,
     /// Levels from absolute symbol index `lev0` on (zeros before the stream).
     lev: Vec<f32>,
     lev0: i64,
@@ -76,8 +127,6 @@ pub(crate) struct DirectSampler {
     amplitude: f32,
     n_sym: u64,
     backend: Backend,
-    hd: Vec<f32>,
-    he: Vec<f32>,
     data: Vec<f32>,
     edges: Vec<f32>,
     levels: Vec<f32>,
@@ -106,10 +155,8 @@ impl DirectSampler {
                 "an empty one",
             ));
         }
-        let taps = pf.len().div_ceil(fine) + 1;
-        let table: Vec<f32> = (0..=fine)
-            .flat_map(|r| (0..taps).map(move |i| pf.get(i * fine + r).copied().unwrap_or(0.0)))
-            .collect();
+        let table = PulseTable::new(pf, fine);
+        let taps = table.taps;
         // The polyphase branch of the noise filter at half-UI spacing.
         let half = design.samples_per_ui / 2;
         let g: Vec<f32> = design.noise_filter.iter().step_by(half).copied().collect();
@@ -135,8 +182,6 @@ impl DirectSampler {
         let p = cdr.update_every;
         Ok(DirectSampler {
             block: p,
-            taps,
-            fine,
             table,
             lev: vec![0.0; taps + 1],
             lev0: -(taps as i64 + 1),
@@ -155,8 +200,6 @@ impl DirectSampler {
             amplitude: cdr.amplitude,
             n_sym: 0,
             backend: Backend::detect(),
-            hd: vec![0.0; taps],
-            he: vec![0.0; taps],
             data: vec![0.0; p],
             edges: vec![0.0; p],
             levels: vec![0.0; p],
@@ -230,28 +273,13 @@ impl DirectSampler {
             self.run_block(out)?;
         }
         // Drop the levels no block reaches back to any more.
-        let keep_from = (self.pos - 1.0).floor() as i64 - self.taps as i64;
+        let keep_from = (self.pos - 1.0).floor() as i64 - self.table.taps as i64;
         let drop = (keep_from - self.lev0).max(0) as usize;
         if drop > DRAIN_SLACK {
             self.lev.drain(..drop);
             self.lev0 += drop as i64;
         }
         Ok(())
-    }
-
-    /// The taps of the pulse at fractional phase `frac` (0..1) into `h`.
-    #[inline(always)]
-    fn blend(table: &[f32], taps: usize, fine: usize, frac: f64, h: &mut [f32]) {
-        let x = frac * fine as f64;
-        let r = (x as usize).min(fine - 1);
-        let w = (x - r as f64) as f32;
-        let (a, b) = (
-            &table[r * taps..(r + 1) * taps],
-            &table[(r + 1) * taps..(r + 2) * taps],
-        );
-        for ((hi, &ai), &bi) in h.iter_mut().zip(a).zip(b) {
-            *hi = ai + w * (bi - ai);
-        }
     }
 
     /// Makes sure `need` noise samples are ready at `nz_at`.
@@ -276,36 +304,22 @@ impl DirectSampler {
     #[inline(always)]
     fn run_block(&mut self, out: &mut Vec<f32>) -> Result<()> {
         let p = self.block;
-        let (taps, fine) = (self.taps, self.fine);
         let acquiring = self.acquire.is_some() && !self.lock.locked();
         let with_edges = self.needs_edges || acquiring;
         self.noise(2 * p)?;
         let nz = &self.nz[self.nz_at..self.nz_at + 2 * p];
         self.nz_at += 2 * p;
 
-        let idx = self.pos.floor();
-        Self::blend(&self.table, taps, fine, self.pos - idx, &mut self.hd);
-        let k0 = (idx as i64 - self.lev0) as usize;
-        fir_block(
-            self.backend,
-            &self.lev[k0 + 1 - taps..k0 + p],
-            &self.hd,
-            &mut self.data,
-        );
+        // Edge k half a UI before data k: noise samples 2k and 2k + 1.
+        let (lev, lev0, backend) = (&self.lev, self.lev0, self.backend);
+        self.table
+            .sample(backend, lev, lev0, self.pos, &mut self.data);
         for (d, pair) in self.data.iter_mut().zip(nz.chunks_exact(2)) {
             *d += pair[1];
         }
         if with_edges {
-            let e = self.pos - 0.5;
-            let ie = e.floor();
-            Self::blend(&self.table, taps, fine, e - ie, &mut self.he);
-            let k0 = (ie as i64 - self.lev0) as usize;
-            fir_block(
-                self.backend,
-                &self.lev[k0 + 1 - taps..k0 + p],
-                &self.he,
-                &mut self.edges,
-            );
+            self.table
+                .sample(backend, lev, lev0, self.pos - 0.5, &mut self.edges);
             for (d, pair) in self.edges.iter_mut().zip(nz.chunks_exact(2)) {
                 *d += pair[0];
             }
@@ -472,22 +486,15 @@ mod tests {
             .process_into(&levels, &mut wave)
             .unwrap();
         let up = d.fine_per_ui / m;
-        let taps = d.fine_pulse.len().div_ceil(d.fine_per_ui) + 1;
-        let table: Vec<f32> = (0..=d.fine_per_ui)
-            .flat_map(|r| {
-                let pf = &d.fine_pulse;
-                let fine = d.fine_per_ui;
-                (0..taps).map(move |i| pf.get(i * fine + r).copied().unwrap_or(0.0))
-            })
-            .collect();
+        let mut table = PulseTable::new(&d.fine_pulse, d.fine_per_ui);
+        let taps = table.taps;
         let mut padded = vec![0.0f32; taps - 1];
         padded.extend_from_slice(&levels);
         for r in 0..m {
-            let mut h = vec![0.0; taps];
-            DirectSampler::blend(&table, taps, d.fine_per_ui, r as f64 / m as f64, &mut h);
-            assert_eq!(h[0], d.fine_pulse[r * up]);
+            let at = r as f64 / m as f64;
+            assert_eq!(table.taps_at(at)[0], d.fine_pulse[r * up]);
             let mut y = vec![0.0; levels.len()];
-            fir_block(Backend::Scalar, &padded, &h, &mut y);
+            table.sample(Backend::Scalar, &padded, 1 - taps as i64, at, &mut y);
             for k in 0..levels.len() {
                 let w = wave[k * m + r];
                 assert!(
