@@ -28,5 +28,6 @@ pub mod waveform;
 
 pub use interp::{InterpKind, Interpolator};
 pub use loop_filter::{LockDetector, LoopFilter, LoopGains};
+pub(crate) use recovery::ClockLoop;
 pub use recovery::{Cdr, CdrConfig, CdrOutput, PhaseTrace};
 pub use ted::{BangBang, Detector, Gardner, MmForm, MuellerMuller, TimingErrorDetector};

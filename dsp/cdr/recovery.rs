@@ -222,14 +222,7 @@ pub struct Cdr {
     interp: Interpolator,
     /// The fused interpolator + slicer + Mueller–Müller kernel.
     sampler: Sampler,
-    det: Detector,
-    needs_edges: bool,
-    /// Gardner's detector for acquisition, when configured and useful.
-    acquire: Option<Gardner>,
-    /// Scales Gardner's error to the main detector's gain, so the loop keeps its design.
-    acquire_scale: f32,
-    lf: LoopFilter,
-    lock: LockDetector,
+    clock: ClockLoop,
     inv_amp: f32,
     /// Input samples not yet consumed, absolute indices from `hist_start`.
     hist: Vec<f32>,
@@ -271,44 +264,21 @@ impl Cdr {
                 c.initial_phase_ui,
             ));
         }
-        let det = c.build_detector()?;
-        let gains = c.loop_gains()?;
-        let lf = LoopFilter::new(gains, c.initial_ppm)?;
-        let lock = LockDetector::new(
-            c.lock_window,
-            c.lock_threshold,
-            c.lock_freq_tol_ppm,
-            c.lock_windows,
-        )?;
+        let clock = ClockLoop::new(c)?;
         let interp = Interpolator::new(c.interpolator).with_backend(c.backend)?;
         let sampler = Sampler::new(c.interpolator, interp.backend(), c.amplitude);
         let sps = c.samples_per_ui;
         // Edges sit up to (1 + 5 %)/2 UI before the data position; plus the support.
         let margin = (sps * 5).div_ceil(8) + 2;
         let p = c.update_every;
-        let needs_edges = det.needs_edges();
-        let acquire = if c.acquisition && matches!(det, Detector::MuellerMuller(_)) {
-            Some(Gardner::new(c.amplitude)?)
-        } else {
-            None
-        };
-        let acquire_scale = match &acquire {
-            Some(g) => (det.nominal_gain() / g.nominal_gain()) as f32,
-            None => 1.0,
-        };
         let mut cdr = Cdr {
-            acquire,
-            acquire_scale,
+            clock,
             sps,
             margin,
             block: p,
             interp,
             sampler,
-            needs_edges,
-            lf,
-            lock,
             inv_amp: 1.0 / c.amplitude,
-            det,
             hist: Vec::new(),
             hist_start: 0,
             origin: 0,
@@ -330,7 +300,7 @@ impl Cdr {
 
     /// The loop gains in use.
     pub fn gains(&self) -> LoopGains {
-        self.lf.gains()
+        self.clock.lf.gains()
     }
 
     /// The interpolator kernel in use.
@@ -349,12 +319,7 @@ impl Cdr {
         self.origin = p0.floor() as i64 - self.margin as i64;
         self.pos = self.margin as f64 + (p0 - p0.floor());
         self.n_sym = 0;
-        self.det.reset();
-        if let Some(g) = &mut self.acquire {
-            g.reset();
-        }
-        self.lf.reset_to(self.cfg.initial_ppm);
-        self.lock.reset();
+        self.clock.reset(self.cfg.initial_ppm);
     }
 
     /// Symbols produced so far.
@@ -364,7 +329,7 @@ impl Cdr {
 
     /// The recovered data-rate offset, ppm (positive: data faster than nominal).
     pub fn frequency_ppm(&self) -> f64 {
-        self.lf.frequency_ppm()
+        self.clock.lf.frequency_ppm()
     }
 
     /// The phase of the next symbol's sampling instant, UI (see [`CdrOutput::phase_ui`]).
@@ -380,17 +345,17 @@ impl Cdr {
 
     /// Whether the lock detector says locked.
     pub fn locked(&self) -> bool {
-        self.lock.locked()
+        self.clock.lock.locked()
     }
 
     /// The symbol index at which the current lock was acquired (`None` unlocked).
     pub fn lock_time(&self) -> Option<u64> {
-        self.lock.lock_time()
+        self.clock.lock.lock_time()
     }
 
     /// How many times lock was lost since the start.
     pub fn lock_losses(&self) -> u64 {
-        self.lock.losses()
+        self.clock.lock.losses()
     }
 
     /// The largest number of symbols one call on `input_len` samples can produce.
@@ -478,10 +443,7 @@ impl Cdr {
             origin: self.origin,
             pos: self.pos,
             n_sym: self.n_sym,
-            det: self.det.clone(),
-            acquire: self.acquire.clone(),
-            lf: self.lf.clone(),
-            lock: self.lock.clone(),
+            clock: self.clock.clone(),
         }
     }
 
@@ -492,10 +454,7 @@ impl Cdr {
         self.origin = s.origin;
         self.pos = s.pos;
         self.n_sym = s.n_sym;
-        self.det = s.det;
-        self.acquire = s.acquire;
-        self.lf = s.lf;
-        self.lock = s.lock;
+        self.clock = s.clock;
         out.samples.truncate(len.0);
         out.symbols.truncate(len.0);
         out.phase_ui.truncate(len.1);
@@ -533,7 +492,7 @@ impl Cdr {
         let mut wp = before_p;
         let tp = self.trace_per_block();
         // Blocks this call should produce at the current frequency, plus one.
-        let span = self.sps as f64 * (1.0 + self.lf.frequency()) * self.block as f64;
+        let span = self.sps as f64 * (1.0 + self.clock.lf.frequency()) * self.block as f64;
         let more = ((self.hist.len() + x.len()) as f64 / span) as usize + 1;
         self.ensure(out, w, wp, more);
         let x0 = self.hist_start + self.hist.len() as i64;
@@ -604,7 +563,7 @@ impl Cdr {
 
     #[inline]
     fn step(&self) -> f32 {
-        (self.sps as f64 * (1.0 + self.lf.frequency())) as f32
+        (self.sps as f64 * (1.0 + self.clock.lf.frequency())) as f32
     }
 
     #[inline]
@@ -640,8 +599,8 @@ impl Cdr {
         let s = &v[(self.origin() - v0) as usize..];
         let step = self.step();
         let start = self.start();
-        let acquiring = self.acquire.is_some() && !self.lock.locked();
-        let (err, sq) = match self.det.mm_linear_mut() {
+        let acquiring = self.clock.acquiring();
+        let (err, sq) = match self.clock.det.mm_linear_mut() {
             // The tracking loop of the linear Mueller–Müller detector: one fused pass.
             Some(mm) if !acquiring => {
                 let sums = self.sampler.mm_block(
@@ -658,7 +617,7 @@ impl Cdr {
             _ => {
                 let data = &mut out.samples[w..w + p];
                 self.interp.grid_unchecked(s, start, step, data);
-                let edges: &[f32] = if self.needs_edges || acquiring {
+                let edges: &[f32] = if self.clock.needs_edges || acquiring {
                     let e0 = (self.pos - step as f64 * 0.5) as f32;
                     self.interp.grid_unchecked(s, e0, step, &mut self.edges);
                     &self.edges
@@ -673,16 +632,11 @@ impl Cdr {
                     &mut out.symbols[w..w + p],
                     &mut self.levels,
                 );
-                let mut err = self.det.block_error(data, edges, &self.levels);
-                if acquiring {
-                    if let Some(g) = &mut self.acquire {
-                        err = g.block_error(data, edges, &self.levels) * self.acquire_scale;
-                    }
-                }
+                let err = self.clock.block_error(acquiring, data, edges, &self.levels);
                 (err, sq)
             }
         };
-        let f = self.lf.frequency();
+        let f = self.clock.lf.frequency();
         let theta0 = self.phase_ui();
         match self.cfg.trace {
             PhaseTrace::Symbol => {
@@ -707,9 +661,10 @@ impl Cdr {
         let fl = (ahead - margin) as i64;
         let frac = ahead - fl as f64;
         self.origin += fl;
-        let kick = self.lf.update_kick(err as f64, p);
-        self.lock
-            .add(sq as f64, p as u64, self.n_sym, self.lf.frequency());
+        let kick = self.clock.lf.update_kick(err as f64, p);
+        self.clock
+            .lock
+            .add(sq as f64, p as u64, self.n_sym, self.clock.lf.frequency());
         let pos = frac - sps * kick;
         self.pos = pos;
         let (lo, hi) = Self::POS_RANGE;
@@ -721,15 +676,95 @@ impl Cdr {
     }
 }
 
+/// The loop of a CDR: its timing-error detector (and Gardner's for acquisition),
+/// PI loop filter and lock detector, as a [`CdrConfig`] builds them. The [`Cdr`]
+/// runs it on interpolated samples; the link's direct sampler on samples it
+/// computes itself.
+#[derive(Debug, Clone)]
+pub(crate) struct ClockLoop {
+    pub(crate) det: Detector,
+    /// Whether `det` reads edge samples.
+    pub(crate) needs_edges: bool,
+    /// Gardner's detector for acquisition, when configured and useful.
+    acquire: Option<Gardner>,
+    /// Scales Gardner's error to the main detector's gain, so the loop keeps its design.
+    acquire_scale: f32,
+    pub(crate) lf: LoopFilter,
+    pub(crate) lock: LockDetector,
+}
+
+impl ClockLoop {
+    /// The loop of `c`; errors name the offending field.
+    pub(crate) fn new(c: &CdrConfig) -> Result<ClockLoop> {
+        let det = c.build_detector()?;
+        let lf = LoopFilter::new(c.loop_gains()?, c.initial_ppm)?;
+        let lock = LockDetector::new(
+            c.lock_window,
+            c.lock_threshold,
+            c.lock_freq_tol_ppm,
+            c.lock_windows,
+        )?;
+        let acquire = if c.acquisition && matches!(det, Detector::MuellerMuller(_)) {
+            Some(Gardner::new(c.amplitude)?)
+        } else {
+            None
+        };
+        let acquire_scale = match &acquire {
+            Some(g) => (det.nominal_gain() / g.nominal_gain()) as f32,
+            None => 1.0,
+        };
+        Ok(ClockLoop {
+            needs_edges: det.needs_edges(),
+            det,
+            acquire,
+            acquire_scale,
+            lf,
+            lock,
+        })
+    }
+
+    /// Whether the loop acquires with Gardner's detector now (it has one and is
+    /// not locked); edge samples are then needed.
+    #[inline(always)]
+    pub(crate) fn acquiring(&self) -> bool {
+        self.acquire.is_some() && !self.lock.locked()
+    }
+
+    /// The summed timing error of one block: the detector's, or while `acquiring`
+    /// Gardner's scaled to the detector's gain (the detector still sees the block,
+    /// to keep its state).
+    #[inline(always)]
+    pub(crate) fn block_error(
+        &mut self,
+        acquiring: bool,
+        data: &[f32],
+        edges: &[f32],
+        levels: &[f32],
+    ) -> f32 {
+        let err = self.det.block_error(data, edges, levels);
+        match &mut self.acquire {
+            Some(g) if acquiring => g.block_error(data, edges, levels) * self.acquire_scale,
+            _ => err,
+        }
+    }
+
+    /// Back to the start: detectors forgotten, frequency at `initial_ppm`, unlocked.
+    pub(crate) fn reset(&mut self, initial_ppm: f64) {
+        self.det.reset();
+        if let Some(g) = &mut self.acquire {
+            g.reset();
+        }
+        self.lf.reset_to(initial_ppm);
+        self.lock.reset();
+    }
+}
+
 /// The state [`Cdr::process_into`] puts back when it fails.
 struct Snapshot {
     origin: i64,
     pos: f64,
     n_sym: u64,
-    det: Detector,
-    acquire: Option<Gardner>,
-    lf: LoopFilter,
-    lock: LockDetector,
+    clock: ClockLoop,
 }
 
 /// Slices a block: symbols into `symbols`, levels into `levels`; returns the sum of

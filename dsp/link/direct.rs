@@ -37,7 +37,7 @@
 
 use super::analog::AnalogDesign;
 use crate::cdr::ted::slice;
-use crate::cdr::{CdrConfig, Detector, Gardner, LockDetector, LoopFilter, TimingErrorDetector};
+use crate::cdr::{CdrConfig, ClockLoop};
 use crate::channel::Gaussian;
 use crate::cpu::Backend;
 use crate::eq::Ffe;
@@ -118,12 +118,7 @@ pub(crate) struct DirectSampler {
     white: Vec<f32>,
     nz: Vec<f32>,
     nz_at: usize,
-    det: Detector,
-    needs_edges: bool,
-    acquire: Option<Gardner>,
-    acquire_scale: f32,
-    lf: LoopFilter,
-    lock: LockDetector,
+    clock: ClockLoop,
     amplitude: f32,
     n_sym: u64,
     backend: Backend,
@@ -161,24 +156,7 @@ impl DirectSampler {
         let half = design.samples_per_ui / 2;
         let g: Vec<f32> = design.noise_filter.iter().step_by(half).copied().collect();
         let noise_fir = Ffe::new(&g, 0)?;
-        let det = cdr.build_detector()?;
-        let needs_edges = det.needs_edges();
-        let acquire = if cdr.acquisition && matches!(det, Detector::MuellerMuller(_)) {
-            Some(Gardner::new(cdr.amplitude)?)
-        } else {
-            None
-        };
-        let acquire_scale = match &acquire {
-            Some(g) => (det.nominal_gain() / g.nominal_gain()) as f32,
-            None => 1.0,
-        };
-        let lf = LoopFilter::new(cdr.loop_gains()?, cdr.initial_ppm)?;
-        let lock = LockDetector::new(
-            cdr.lock_window,
-            cdr.lock_threshold,
-            cdr.lock_freq_tol_ppm,
-            cdr.lock_windows,
-        )?;
+        let clock = ClockLoop::new(cdr)?;
         let p = cdr.update_every;
         Ok(DirectSampler {
             block: p,
@@ -191,12 +169,7 @@ impl DirectSampler {
             white: vec![0.0; NOISE_CHUNK],
             nz: Vec::new(),
             nz_at: 0,
-            det,
-            needs_edges,
-            acquire,
-            acquire_scale,
-            lf,
-            lock,
+            clock,
             amplitude: cdr.amplitude,
             n_sym: 0,
             backend: Backend::detect(),
@@ -216,12 +189,12 @@ impl DirectSampler {
 
     /// Whether the lock detector says locked.
     pub(crate) fn locked(&self) -> bool {
-        self.lock.locked()
+        self.clock.lock.locked()
     }
 
     /// The recovered frequency offset, ppm.
     pub(crate) fn frequency_ppm(&self) -> f64 {
-        self.lf.frequency_ppm()
+        self.clock.lf.frequency_ppm()
     }
 
     /// The phase of the next block's first sample against the nominal clock, UI.
@@ -304,8 +277,8 @@ impl DirectSampler {
     #[inline(always)]
     fn run_block(&mut self, out: &mut Vec<f32>) -> Result<()> {
         let p = self.block;
-        let acquiring = self.acquire.is_some() && !self.lock.locked();
-        let with_edges = self.needs_edges || acquiring;
+        let acquiring = self.clock.acquiring();
+        let with_edges = self.clock.needs_edges || acquiring;
         self.noise(2 * p)?;
         let nz = &self.nz[self.nz_at..self.nz_at + 2 * p];
         self.nz_at += 2 * p;
@@ -351,21 +324,19 @@ impl DirectSampler {
         }
         let sq: f32 = acc.iter().sum();
         let edges: &[f32] = if with_edges { &self.edges } else { &[] };
-        let mut err = self.det.block_error(&self.data, edges, &self.levels);
-        if acquiring {
-            if let Some(g) = &mut self.acquire {
-                err = g.block_error(&self.data, edges, &self.levels) * self.acquire_scale;
-            }
-        }
+        let err = self
+            .clock
+            .block_error(acquiring, &self.data, edges, &self.levels);
         if self.recording && self.trace_left > 0 {
             self.trace.push((self.n_sym, self.phase_ui()));
             self.trace_left = self.trace_left.saturating_sub(p as u64);
         }
         out.extend_from_slice(&self.data);
         self.n_sym += p as u64;
-        let step = self.lf.update(err as f64, p);
-        self.lock
-            .add(sq as f64, p as u64, self.n_sym, self.lf.frequency());
+        let step = self.clock.lf.update(err as f64, p);
+        self.clock
+            .lock
+            .add(sq as f64, p as u64, self.n_sym, self.clock.lf.frequency());
         self.pos += p as f64 + step;
         Ok(())
     }
