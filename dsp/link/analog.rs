@@ -523,6 +523,14 @@ impl Polyphase {
     }
 }
 
+/// The clock recovery of the analog front end.
+enum Clock {
+    /// The CDR block on the oversampled (and jittered) waveform.
+    Oversampled(Box<Cdr>),
+    /// The direct sampler and its loop (see [`super::direct`]).
+    Direct(Box<DirectSampler>),
+}
+
 /// The analog front end as a streaming block: levels in, CDR samples out.
 pub(crate) struct AnalogFrontEnd {
     m: usize,
@@ -530,10 +538,7 @@ pub(crate) struct AnalogFrontEnd {
     noise: Polyphase,
     gauss: Gaussian,
     jitter: Option<Jitter>,
-    /// The CDR on the oversampled waveform, or the direct sampler and its CDR
-    /// (see [`super::direct`]); the other is `None`.
-    cdr: Option<Cdr>,
-    direct: Option<DirectSampler>,
+    clock: Clock,
     /// The eye and the samples still to draw into it; the waveform is delayed by
     /// `eye_offset` samples so that each UI window holds its symbol's peak.
     pub(crate) eye: Option<EyeHistogram>,
@@ -614,13 +619,13 @@ impl AnalogFrontEnd {
             other => other,
         };
         let rec = &config.record;
-        let (cdr, direct) = if config.rx.direct_sampling(j) {
-            let d =
+        let clock = if config.rx.direct_sampling(j) {
+            Clock::Direct(Box::new(
                 DirectSampler::new(design, &cc, seed ^ 0x5EED_0000_0000_0004, rec.trace_symbols)
-                    .map_err(named)?;
-            (None, Some(d))
+                    .map_err(named)?,
+            ))
         } else {
-            (Some(Cdr::new(cc).map_err(named)?), None)
+            Clock::Oversampled(Box::new(Cdr::new(cc).map_err(named)?))
         };
         let levels = Modulation::from(config.tx.modulation).n_levels();
         let eye = if rec.eye_symbols > 0 {
@@ -635,8 +640,7 @@ impl AnalogFrontEnd {
             noise,
             gauss: Gaussian::new(seed ^ 0x5EED_0000_0000_0002),
             jitter,
-            cdr,
-            direct,
+            clock,
             eye,
             eye_left: rec.eye_symbols,
             eye_offset: (design.peak_index + jdelay).saturating_sub(m / 2),
@@ -658,7 +662,7 @@ impl AnalogFrontEnd {
 
     /// Turns on the eye and the phase trace (after training).
     pub(crate) fn start_recording(&mut self) {
-        if let Some(d) = &mut self.direct {
+        if let Clock::Direct(d) = &mut self.clock {
             d.start_recording();
         }
         self.eye_started = true;
@@ -677,7 +681,8 @@ impl AnalogFrontEnd {
         let m = self.m;
         let len = levels.len() * m;
         // The oversampled waveform: for the oversampled CDR, and for the eye.
-        if self.cdr.is_some() || (self.eye.is_some() && self.eye_left > 0) {
+        let oversampled = matches!(self.clock, Clock::Oversampled(_));
+        if oversampled || (self.eye.is_some() && self.eye_left > 0) {
             self.s_wave.resize(len, 0.0);
             self.signal.process_into(levels, &mut self.s_wave)?;
             if let Some(j) = &mut self.jitter {
@@ -692,10 +697,9 @@ impl AnalogFrontEnd {
         } else {
             self.wave_pos += len as u64;
         }
-        let cdr = match (&mut self.cdr, &mut self.direct) {
-            (_, Some(d)) => return d.process(levels, samples),
-            (Some(c), None) => c,
-            (None, None) => return Ok(()),
+        let cdr = match &mut self.clock {
+            Clock::Direct(d) => return d.process(levels, samples),
+            Clock::Oversampled(c) => c,
         };
         self.out.clear();
         cdr.process_into(&self.s_wave, &mut self.out)?;
@@ -715,27 +719,25 @@ impl AnalogFrontEnd {
 
     /// Whether the CDR's lock detector says locked.
     pub(crate) fn cdr_locked(&self) -> bool {
-        match (&self.cdr, &self.direct) {
-            (_, Some(d)) => d.locked(),
-            (Some(c), None) => c.locked(),
-            (None, None) => false,
+        match &self.clock {
+            Clock::Direct(d) => d.locked(),
+            Clock::Oversampled(c) => c.locked(),
         }
     }
 
     /// The CDR's recovered frequency offset, ppm.
     pub(crate) fn cdr_frequency_ppm(&self) -> f64 {
-        match (&self.cdr, &self.direct) {
-            (_, Some(d)) => d.frequency_ppm(),
-            (Some(c), None) => c.frequency_ppm(),
-            (None, None) => 0.0,
+        match &self.clock {
+            Clock::Direct(d) => d.frequency_ppm(),
+            Clock::Oversampled(c) => c.frequency_ppm(),
         }
     }
 
     /// The CDR phase trace, `(symbol index, phase UI)` once per loop update.
     pub(crate) fn cdr_trace(&self) -> &[(u64, f64)] {
-        match &self.direct {
-            Some(d) => &d.trace,
-            None => &self.trace,
+        match &self.clock {
+            Clock::Direct(d) => &d.trace,
+            Clock::Oversampled(_) => &self.trace,
         }
     }
 
