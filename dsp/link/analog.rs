@@ -58,6 +58,9 @@ use realfft::RealFftPlanner;
 
 use super::config::{ChannelModel, CtleKind, LinkConfig};
 use super::direct::DirectSampler;
+use super::impair::{
+    coupling_spectrum, optical_response, AggressorPulse, AggressorSources, OpticalNoise,
+};
 use super::pipeline::solve_ffe_dfe;
 use crate::analysis::EyeHistogram;
 use crate::cdr::{Cdr, CdrConfig, CdrOutput};
@@ -154,6 +157,11 @@ pub struct AnalogDesign {
     /// `pulse` at `fine_per_ui` samples per UI over the same span: sample
     /// `j·fine_per_ui/samples_per_ui` is `pulse[j]`.
     pub fine_pulse: Vec<f32>,
+    /// The crosstalk aggressors' pulses (see [`super::impair`]).
+    pub aggressors: Vec<AggressorPulse>,
+    /// The optical receiver's level-dependent noise (`channel.optical`), whose
+    /// mean `noise_filter` and `noise_acf` hold.
+    pub optical_noise: Option<OpticalNoise>,
     /// `(gDC, gDC2)` in dB of the CTLE in use (`None`: no CTLE).
     pub ctle_gains_db: Option<(f64, f64)>,
     /// The main cursor `h0` of the channel's own pulse response (before the gain).
@@ -292,6 +300,34 @@ impl AnalogDesign {
         };
         let t_ui = 1.0 / baud;
         let f_r = config.rx.frontend_bw * baud;
+        let rect_of = |f: f64| {
+            let wr = Complex64::from_polar(1.0, -std::f64::consts::TAU * f / fs);
+            let mut rect = Complex64::new(0.0, 0.0);
+            let mut zr = Complex64::new(1.0, 0.0);
+            for _ in 0..m {
+                rect += zr;
+                zr *= wr;
+            }
+            rect
+        };
+        // Crosstalk: each aggressor's path times the rectangle and the front end
+        // (see `impair`), before the optical path joins the victim's.
+        let nyquist_bin = ((baud / 2.0) / df).round() as usize;
+        let victim_nyquist = x[nyquist_bin.min(x.len() - 1)].norm();
+        let xbases: Vec<Vec<Complex64>> = config
+            .channel
+            .crosstalk
+            .iter()
+            .map(|a| {
+                let path = coupling_spectrum(a, config, &freqs, &x, victim_nyquist)?;
+                Ok(path
+                    .iter()
+                    .zip(&freqs)
+                    .map(|(&c, &f)| c * rect_of(f) * frontend_response(f, f_r) * a.amplitude)
+                    .collect())
+            })
+            .collect::<Result<_>>()?;
+        let optical = &config.channel.optical;
         let base: Vec<Complex64> = x
             .iter()
             .zip(&freqs)
@@ -303,14 +339,7 @@ impl AnalogDesign {
                     c += z * ci as f64;
                     z *= w;
                 }
-                let wr = Complex64::from_polar(1.0, -std::f64::consts::TAU * f / fs);
-                let mut rect = Complex64::new(0.0, 0.0);
-                let mut zr = Complex64::new(1.0, 0.0);
-                for _ in 0..m {
-                    rect += zr;
-                    zr *= wr;
-                }
-                xk * c * rect * frontend_response(f, f_r)
+                xk * c * rect_of(f) * frontend_response(f, f_r) * optical_response(optical, f)
             })
             .collect();
         // Noise path: front end, band-limited to |f| < fb by a raised-cosine edge.
@@ -329,8 +358,17 @@ impl AnalogDesign {
             .map(|&f| frontend_response(f, f_r) * band(f))
             .collect();
 
-        let sigma_a2 = Modulation::from(config.tx.modulation).mean_power();
-        let sigma2 = sigma_a2 * h0 * h0 / 10f64.powf(config.channel.snr_db / 10.0);
+        let modulation = Modulation::from(config.tx.modulation);
+        let sigma_a2 = modulation.mean_power();
+        let optical_noise = if optical.enabled {
+            Some(OpticalNoise::new(optical, modulation, fs)?)
+        } else {
+            None
+        };
+        let sigma2 = match &optical_noise {
+            Some(o) => o.mean_psd * baud,
+            None => sigma_a2 * h0 * h0 / 10f64.powf(config.channel.snr_db / 10.0),
+        };
         let psd = sigma2 / baud;
         let rx = &config.rx;
         let ctle = &rx.ctle;
@@ -360,9 +398,21 @@ impl AnalogDesign {
                 .map(|(&g, &f)| Complex64::new((g * resp(f)).norm_sqr(), 0.0))
                 .collect();
             let r = fft.inverse(&power);
-            let acf: Vec<f64> = (0..=rx.ffe_taps)
+            let mut acf: Vec<f64> = (0..=rx.ffe_taps)
                 .map(|k| psd * df * r[(k * m) % n])
                 .collect();
+            // Crosstalk as noise: its autocorrelation at UI lags, averaged over
+            // the M sampling phases.
+            for xb in &xbases {
+                let spec: Vec<Complex64> =
+                    xb.iter().zip(&freqs).map(|(&b, &f)| b * resp(f)).collect();
+                let q: Vec<f64> = fft.inverse(&spec).iter().map(|v| v / n as f64).collect();
+                for (k, a) in acf.iter_mut().enumerate() {
+                    let lag = k * m;
+                    let s: f64 = q.iter().zip(&q[lag.min(n)..]).map(|(u, v)| u * v).sum();
+                    *a += sigma_a2 * s / m as f64;
+                }
+            }
             let (sym, main) = symbol_spaced(&p, peak, m, pre, post);
             let sol = solve_ffe_dfe(&sym, main, rx.ffe_taps, rx.ffe_cursor, free, sigma_a2, &acf)?;
             // The eye the CDR sees: SNR at the CTLE output before any FFE/DFE.
@@ -431,15 +481,44 @@ impl AnalogDesign {
         let fine_per_ui = FINE_PER_UI.div_ceil(m) * m;
         let up = fine_per_ui / m;
         let nf = n * up;
-        let mut fine_spec = vec![Complex64::new(0.0, 0.0); nf / 2 + 1];
-        for (k, (&b, &f)) in base.iter().zip(&freqs).enumerate() {
-            let half = if k == n / 2 { 0.5 } else { 1.0 };
-            fine_spec[k] = b * ctle_response(params, f) * half;
-        }
         let fine_fft = Fft::new(nf);
-        let pf = fine_fft.inverse(&fine_spec);
+        let fine = |base: &[Complex64]| -> Vec<f64> {
+            let mut fine_spec = vec![Complex64::new(0.0, 0.0); nf / 2 + 1];
+            for (k, (&b, &f)) in base.iter().zip(&freqs).enumerate() {
+                let half = if k == n / 2 { 0.5 } else { 1.0 };
+                fine_spec[k] = b * ctle_response(params, f) * half;
+            }
+            fine_fft.inverse(&fine_spec)
+        };
+        let pf = fine(&base);
         let fine_pulse: Vec<f32> = (lo * up..(hi - 1) * up + 1)
             .map(|j| (pf[j] * gain / n as f64) as f32)
+            .collect();
+
+        // The aggressors' pulses, trimmed like the victim's and moved by whole UI
+        // to start within one UI after the victim's (their data are independent of
+        // the victim's, only the fractional delay matters).
+        let aggressors = xbases
+            .iter()
+            .map(|xb| {
+                let spec: Vec<Complex64> = xb
+                    .iter()
+                    .zip(&freqs)
+                    .map(|(&b, &f)| b * ctle_response(params, f))
+                    .collect();
+                let q: Vec<f64> = fft.inverse(&spec).iter().map(|v| v / n as f64).collect();
+                let (qlo, qhi) = significant(&q, TRIM_SIGNAL);
+                let (qlo, qhi) = (qlo.saturating_sub(m), (qhi + m).min(q.len()));
+                let shift = (qlo as isize - lo as isize).rem_euclid(m as isize) as usize;
+                let pulse = std::iter::repeat_n(0.0, shift)
+                    .chain(q[qlo..qhi].iter().map(|&v| (v * gain) as f32))
+                    .collect();
+                let qf = fine(xb);
+                let fine_pulse = std::iter::repeat_n(0.0, shift * up)
+                    .chain((qlo * up..(qhi - 1) * up + 1).map(|j| (qf[j] * gain / n as f64) as f32))
+                    .collect();
+                AggressorPulse { pulse, fine_pulse }
+            })
             .collect();
         Ok(AnalogDesign {
             samples_per_ui: m,
@@ -449,6 +528,8 @@ impl AnalogDesign {
             noise_acf,
             fine_per_ui,
             fine_pulse,
+            aggressors,
+            optical_noise,
             ctle_gains_db: gains,
             channel_main_cursor: h0,
             gain,
@@ -535,7 +616,17 @@ enum Clock {
 pub(crate) struct AnalogFrontEnd {
     m: usize,
     signal: Polyphase,
+    /// Crosstalk: the aggressors' levels and their upsamplers.
+    sources: AggressorSources,
+    xsignal: Vec<Polyphase>,
     noise: Polyphase,
+    /// Optical: the level-dependent noise; the levels from symbol `olev0` on, and
+    /// the sample of symbol 0's peak (see `scale_noise`).
+    optical: Option<OpticalNoise>,
+    olev: Vec<f32>,
+    olev0: u64,
+    opeak: usize,
+    s_nz: Vec<f32>,
     gauss: Gaussian,
     jitter: Option<Jitter>,
     clock: Clock,
@@ -567,6 +658,16 @@ impl AnalogFrontEnd {
     pub(crate) fn new(config: &LinkConfig, design: &AnalogDesign, seed: u64) -> Result<Self> {
         let m = design.samples_per_ui;
         let signal = Polyphase::new(&design.pulse, m)?;
+        let xsignal = design
+            .aggressors
+            .iter()
+            .map(|a| Polyphase::new(&a.pulse, m))
+            .collect::<Result<Vec<_>>>()?;
+        let sources = AggressorSources::new(
+            design.aggressors.len(),
+            Modulation::from(config.tx.modulation),
+            seed,
+        )?;
         let noise = Polyphase::new(&design.noise_filter, m / 2)?;
         let j = &config.channel.jitter;
         let jitter = if j.rj_ui > 0.0 || j.sj_ui > 0.0 || j.dcd_ui > 0.0 {
@@ -637,7 +738,14 @@ impl AnalogFrontEnd {
         Ok(AnalogFrontEnd {
             m,
             signal,
+            sources,
+            xsignal,
             noise,
+            optical: design.optical_noise,
+            olev: Vec::new(),
+            olev0: 0,
+            opeak: design.peak_index + jdelay,
+            s_nz: Vec::new(),
             gauss: Gaussian::new(seed ^ 0x5EED_0000_0000_0002),
             jitter,
             clock,
@@ -680,8 +788,14 @@ impl AnalogFrontEnd {
     ) -> Result<()> {
         let m = self.m;
         let len = levels.len() * m;
+        if !self.sources.is_empty() {
+            self.sources.next(levels.len());
+        }
         // The oversampled waveform: for the oversampled CDR, and for the eye.
         let oversampled = matches!(self.clock, Clock::Oversampled(_));
+        if self.optical.is_some() {
+            self.olev.extend_from_slice(levels);
+        }
         if oversampled || (self.eye.is_some() && self.eye_left > 0) {
             self.s_wave.resize(len, 0.0);
             self.signal.process_into(levels, &mut self.s_wave)?;
@@ -690,15 +804,28 @@ impl AnalogFrontEnd {
                 j.process_into(&self.s_wave, &mut self.s_jit)?;
                 std::mem::swap(&mut self.s_wave, &mut self.s_jit);
             }
+            for (x, xl) in self.xsignal.iter_mut().zip(&self.sources.chunk) {
+                x.add_into(xl, &mut self.s_wave)?;
+            }
             self.s_w.resize(2 * levels.len(), 0.0);
             self.gauss.fill(&mut self.s_w);
-            self.noise.add_into(&self.s_w, &mut self.s_wave)?;
+            if self.optical.is_some() {
+                self.s_nz.resize(len, 0.0);
+                self.noise.process_into(&self.s_w, &mut self.s_nz)?;
+                self.scale_noise();
+                for (w, &z) in self.s_wave.iter_mut().zip(&self.s_nz) {
+                    *w += z;
+                }
+            } else {
+                self.noise.add_into(&self.s_w, &mut self.s_wave)?;
+            }
             self.record_eye(line)?;
         } else {
             self.wave_pos += len as u64;
         }
+        self.drop_old_levels();
         let cdr = match &mut self.clock {
-            Clock::Direct(d) => return d.process(levels, samples),
+            Clock::Direct(d) => return d.process(levels, &self.sources.chunk, samples),
             Clock::Oversampled(c) => c,
         };
         self.out.clear();
@@ -715,6 +842,42 @@ impl AnalogFrontEnd {
             }
         }
         Ok(())
+    }
+
+    /// Scales the noise of this chunk (`s_nz`, from sample `wave_pos` on) by the
+    /// level of the symbol whose peak is nearest each sample (see
+    /// [`super::impair`]); before the first symbol, by the mean level's.
+    fn scale_noise(&mut self) {
+        let Some(o) = &self.optical else {
+            return;
+        };
+        let m = self.m as u64;
+        let half = m / 2;
+        for (i, z) in self.s_nz.iter_mut().enumerate() {
+            let n = self.wave_pos + i as u64 + half;
+            let a = if n >= self.opeak as u64 {
+                let k = (n - self.opeak as u64) / m;
+                let j = (k.saturating_sub(self.olev0) as usize).min(self.olev.len() - 1);
+                self.olev[j]
+            } else {
+                0.0
+            };
+            *z *= o.scale(a);
+        }
+    }
+
+    /// Forgets the levels `scale_noise` will not read again.
+    fn drop_old_levels(&mut self) {
+        if self.optical.is_none() {
+            return;
+        }
+        let next = self.wave_pos + (self.m / 2) as u64;
+        let k = next.saturating_sub(self.opeak as u64) / self.m as u64;
+        let drop = (k.saturating_sub(self.olev0) as usize).min(self.olev.len() - 1);
+        if drop > 4096 {
+            self.olev.drain(..drop);
+            self.olev0 += drop as u64;
+        }
     }
 
     /// Whether the CDR's lock detector says locked.

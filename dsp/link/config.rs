@@ -23,6 +23,24 @@
 //! sj_ui = 0.0             # sinusoidal jitter amplitude (peak)
 //! sj_hz = 1e6
 //! dcd_ui = 0.0            # duty-cycle distortion, peak to peak
+//! [[channel.crosstalk]]   # any number of aggressors (analog models); none by default
+//! kind = "fext"           # "fext" or "next"
+//! coupling_db = -30.0     # analytic path: its gain at Nyquist, dB
+//! touchstone = ""         # or a multi-port file whose SDD(sdd[0], sdd[1]) is the path
+//! ports = "1-3/2-4"       # its port pairing
+//! sdd = [4, 1]            # mixed-mode pair out, pair in (1-based)
+//! amplitude = 1.0         # the aggressor's Tx levels relative to the victim's
+//! [channel.optical]       # IM-DD optical path between the channel and the Rx front end
+//! enabled = false
+//! power = "average"       # what power_dbm is: "average" or "oma"
+//! power_dbm = 0.0         # received optical power
+//! extinction_ratio_db = 5.0
+//! rin_db_hz = -145.0      # laser RIN (−200: none)
+//! bandwidth_hz = 45e9     # −3 dB of the optical path (0: none)
+//! bandwidth_order = 2     # 1 or 2 (Butterworth)
+//! responsivity_a_w = 0.8  # photodiode, A/W
+//! thermal_noise_pa_rt_hz = 15.0 # Rx input-referred noise density, pA/√Hz
+//! shot_noise = true
 //! [rx]
 //! samples_per_ui = 8      # oversampling of the analog waveform (even, 4..=32)
 //! sampling = "auto"       # "direct", "oversampled" or "auto" (direct unless jitter)
@@ -130,6 +148,121 @@ pub struct ChannelConfig {
     pub snr_db: f64,
     /// Transmitter jitter (analog models).
     pub jitter: JitterConfig,
+    /// Crosstalk aggressors (analog models), `[[channel.crosstalk]]` in TOML: each
+    /// sends its own PRBS31Q pattern through its own coupling path, summed at the
+    /// victim's receiver input (see [`super::analog`]).
+    pub crosstalk: Vec<CrosstalkConfig>,
+    /// The optical IM-DD path (analog models): with `enabled`, the noise is the
+    /// optical receiver's (thermal, shot, RIN; `snr_db` is not used).
+    pub optical: OpticalSection,
+}
+
+/// Which way a crosstalk aggressor couples in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum XtalkKind {
+    /// Far end: a neighbour transmitting in the victim's direction. The analytic
+    /// path is the victim's channel times `j·f/f_N` (coupling along the line grows
+    /// with frequency), scaled to `coupling_db` at Nyquist `f_N`.
+    Fext,
+    /// Near end: a transmitter beside the victim's receiver. The analytic path is a
+    /// first-order high pass with its corner at `f_N/2`, scaled to `coupling_db`
+    /// at Nyquist (near-end coupling rises with frequency, then saturates; it does
+    /// not go through the line's loss).
+    Next,
+}
+
+/// One crosstalk aggressor of the analog models.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CrosstalkConfig {
+    /// `"fext"` or `"next"`.
+    pub kind: XtalkKind,
+    /// Analytic path: its gain at the Nyquist frequency `baud_hz / 2`, dB (−100..=0).
+    pub coupling_db: f64,
+    /// A multi-port Touchstone file whose mixed-mode `SDD(sdd[0], sdd[1])` is the
+    /// coupling path (e.g. an .s8p of two lines with `sdd = [4, 1]`); `""`: the
+    /// analytic path.
+    pub touchstone: String,
+    /// The file's port pairing, as `channel.ports`.
+    pub ports: String,
+    /// Mixed-mode pairs `[out, in]`, 1-based, of the file's coupling path.
+    pub sdd: [usize; 2],
+    /// The aggressor's transmit levels relative to the victim's (0..=10); it sends
+    /// the victim's modulation without a Tx FIR.
+    pub amplitude: f64,
+}
+
+/// What `power_dbm` of the optical path gives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OpticalPowerKind {
+    /// Average received power.
+    Average,
+    /// Optical modulation amplitude `P1 − P0`.
+    Oma,
+}
+
+/// The optical IM-DD path of the analog models (co-packaged optics): the Tx
+/// drive modulates a laser, the light goes through the optical path's bandwidth
+/// limit to a photodiode and a TIA, then the Rx front end and CTLE. The numbers
+/// are those of [`crate::channel::optical::OpticalConfig`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct OpticalSection {
+    /// Whether the link is optical.
+    pub enabled: bool,
+    /// `"average"` or `"oma"`: what `power_dbm` is.
+    pub power: OpticalPowerKind,
+    /// Received optical power, dBm (−40..=20): the average or the OMA.
+    pub power_dbm: f64,
+    /// Extinction ratio `P1/P0`, dB (0 < ER <= 30).
+    pub extinction_ratio_db: f64,
+    /// Laser relative intensity noise, dB/Hz (−200..=−100; −200 is none).
+    pub rin_db_hz: f64,
+    /// −3 dB bandwidth of the optical path (modulator, fibre, photodiode), Hz; 0 for
+    /// none (else `0 < bandwidth_hz < 4·baud_hz`).
+    pub bandwidth_hz: f64,
+    /// Order of that bandwidth limit: 1 or 2 (Butterworth).
+    pub bandwidth_order: u32,
+    /// Photodiode responsivity, A/W (0 < R <= 2).
+    pub responsivity_a_w: f64,
+    /// Input-referred thermal noise density of the receiver, pA/√Hz (0..=1000).
+    pub thermal_noise_pa_rt_hz: f64,
+    /// Whether to add shot noise.
+    pub shot_noise: bool,
+}
+
+impl Default for CrosstalkConfig {
+    fn default() -> Self {
+        CrosstalkConfig {
+            kind: XtalkKind::Fext,
+            coupling_db: -30.0,
+            touchstone: String::new(),
+            ports: "1-3/2-4".into(),
+            sdd: [4, 1],
+            amplitude: 1.0,
+        }
+    }
+}
+
+impl Default for OpticalSection {
+    /// Off; when enabled, the typical 200G-per-lane CPO receiver of
+    /// [`crate::channel::optical::OpticalConfig::typical`].
+    fn default() -> Self {
+        OpticalSection {
+            enabled: false,
+            power: OpticalPowerKind::Average,
+            power_dbm: 0.0,
+            extinction_ratio_db: 5.0,
+            rin_db_hz: -145.0,
+            bandwidth_hz: 45e9,
+            bandwidth_order: 2,
+            responsivity_a_w: 0.8,
+            thermal_noise_pa_rt_hz: 15.0,
+            shot_noise: true,
+        }
+    }
 }
 
 /// Transmitter jitter of the analog models, in UI.
@@ -359,6 +492,8 @@ impl Default for ChannelConfig {
             cursor: 1,
             snr_db: 22.0,
             jitter: JitterConfig::default(),
+            crosstalk: Vec::new(),
+            optical: OpticalSection::default(),
         }
     }
 }
@@ -585,6 +720,7 @@ impl LinkConfig {
         if !ch.snr_db.is_finite() || !(-20.0..=100.0).contains(&ch.snr_db) {
             return Err(bad("channel.snr_db", "-20..=100 dB", ch.snr_db));
         }
+        self.validate_crosstalk_and_optical()?;
         let rx = &self.rx;
         if !rx.samples_per_ui.is_multiple_of(2) || !(4..=32).contains(&rx.samples_per_ui) {
             return Err(bad("rx.samples_per_ui", "even, 4..=32", rx.samples_per_ui));
@@ -651,6 +787,145 @@ impl LinkConfig {
         }
         Ok(())
     }
+
+    fn validate_crosstalk_and_optical(&self) -> Result<()> {
+        let ch = &self.channel;
+        let analog = ch.model != ChannelModel::Pulse;
+        if !ch.crosstalk.is_empty() && !analog {
+            return Err(bad(
+                "channel.crosstalk",
+                "no aggressors with channel.model = \"pulse\"",
+                ch.crosstalk.len(),
+            ));
+        }
+        if ch.crosstalk.len() > 16 {
+            return Err(bad(
+                "channel.crosstalk",
+                "at most 16 aggressors",
+                ch.crosstalk.len(),
+            ));
+        }
+        for (i, x) in ch.crosstalk.iter().enumerate() {
+            let at = |v: String| format!("aggressor {i}: {v}");
+            if !(x.amplitude.is_finite() && (0.0..=10.0).contains(&x.amplitude)) {
+                return Err(bad(
+                    "channel.crosstalk.amplitude",
+                    "0..=10",
+                    at(x.amplitude.to_string()),
+                ));
+            }
+            if x.touchstone.is_empty() {
+                if !(x.coupling_db.is_finite() && (-100.0..=0.0).contains(&x.coupling_db)) {
+                    return Err(bad(
+                        "channel.crosstalk.coupling_db",
+                        "-100..=0 dB",
+                        at(x.coupling_db.to_string()),
+                    ));
+                }
+            } else {
+                if !std::path::Path::new(&x.touchstone).is_file() {
+                    return Err(bad(
+                        "channel.crosstalk.touchstone",
+                        "an existing, readable Touchstone file (or \"\" for the analytic path)",
+                        at(x.touchstone.clone()),
+                    ));
+                }
+                if crate::channel::touchstone::PortOrdering::from_name(&x.ports).is_err() {
+                    return Err(bad(
+                        "channel.crosstalk.ports",
+                        "\"1-3/2-4\" or \"1-2/3-4\"",
+                        at(x.ports.clone()),
+                    ));
+                }
+                if x.sdd.contains(&0) || x.sdd[0] == x.sdd[1] {
+                    return Err(bad(
+                        "channel.crosstalk.sdd",
+                        "two different 1-based pair numbers [out, in]",
+                        at(format!("{:?}", x.sdd)),
+                    ));
+                }
+            }
+        }
+        let o = &ch.optical;
+        if !o.enabled {
+            return Ok(());
+        }
+        if !analog {
+            return Err(bad(
+                "channel.optical.enabled",
+                "false with channel.model = \"pulse\"",
+                true,
+            ));
+        }
+        if !(o.power_dbm.is_finite() && (-40.0..=20.0).contains(&o.power_dbm)) {
+            return Err(bad(
+                "channel.optical.power_dbm",
+                "-40..=20 dBm",
+                o.power_dbm,
+            ));
+        }
+        if !(o.extinction_ratio_db.is_finite()
+            && o.extinction_ratio_db > 0.0
+            && o.extinction_ratio_db <= 30.0)
+        {
+            return Err(bad(
+                "channel.optical.extinction_ratio_db",
+                "0 < ER <= 30 dB",
+                o.extinction_ratio_db,
+            ));
+        }
+        if !(o.rin_db_hz.is_finite() && (-200.0..=-100.0).contains(&o.rin_db_hz)) {
+            return Err(bad(
+                "channel.optical.rin_db_hz",
+                "-200..=-100 dB/Hz",
+                o.rin_db_hz,
+            ));
+        }
+        if !(o.bandwidth_hz.is_finite()
+            && o.bandwidth_hz >= 0.0
+            && o.bandwidth_hz < 4.0 * self.baud_hz)
+        {
+            return Err(bad(
+                "channel.optical.bandwidth_hz",
+                "0 (none) or below 4·baud_hz",
+                o.bandwidth_hz,
+            ));
+        }
+        if ![1, 2].contains(&o.bandwidth_order) {
+            return Err(bad(
+                "channel.optical.bandwidth_order",
+                "1 or 2",
+                o.bandwidth_order,
+            ));
+        }
+        if !(o.responsivity_a_w.is_finite()
+            && o.responsivity_a_w > 0.0
+            && o.responsivity_a_w <= 2.0)
+        {
+            return Err(bad(
+                "channel.optical.responsivity_a_w",
+                "0 < R <= 2 A/W",
+                o.responsivity_a_w,
+            ));
+        }
+        if !(o.thermal_noise_pa_rt_hz.is_finite()
+            && (0.0..=1000.0).contains(&o.thermal_noise_pa_rt_hz))
+        {
+            return Err(bad(
+                "channel.optical.thermal_noise_pa_rt_hz",
+                "0..=1000 pA/√Hz",
+                o.thermal_noise_pa_rt_hz,
+            ));
+        }
+        if o.thermal_noise_pa_rt_hz == 0.0 && !o.shot_noise && o.rin_db_hz <= -200.0 {
+            return Err(bad(
+                "channel.optical",
+                "some noise: thermal_noise_pa_rt_hz > 0, shot_noise or rin_db_hz > -200",
+                "none",
+            ));
+        }
+        Ok(())
+    }
 }
 
 #[cfg(test)]
@@ -661,6 +936,20 @@ mod tests {
     fn default_round_trips_through_toml_and_json() {
         let c = LinkConfig::default();
         c.validate().unwrap();
+        assert_eq!(LinkConfig::from_toml(&c.to_toml()).unwrap(), c);
+        assert_eq!(LinkConfig::from_json(&c.to_json()).unwrap(), c);
+    }
+
+    #[test]
+    fn crosstalk_and_optical_round_trip() {
+        let t = "[[channel.crosstalk]]\nkind = \"next\"\ncoupling_db = -25.0\n\
+                 [[channel.crosstalk]]\namplitude = 0.5\n\
+                 [channel.optical]\nenabled = true\npower = \"oma\"\npower_dbm = -6.0\n";
+        let c = LinkConfig::from_toml(t).unwrap();
+        assert_eq!(c.channel.crosstalk.len(), 2);
+        assert_eq!(c.channel.crosstalk[0].kind, XtalkKind::Next);
+        assert_eq!(c.channel.crosstalk[1].coupling_db, -30.0);
+        assert_eq!(c.channel.optical.power, OpticalPowerKind::Oma);
         assert_eq!(LinkConfig::from_toml(&c.to_toml()).unwrap(), c);
         assert_eq!(LinkConfig::from_json(&c.to_json()).unwrap(), c);
     }
@@ -699,6 +988,28 @@ mod tests {
                 .contains("rx.sampling")
         );
         assert!(msg("[rx]\nsampling = \"fast\"\n").contains("sampling"));
+        assert!(msg("[[channel.crosstalk]]\ncoupling_db = 3.0\n")
+            .contains("channel.crosstalk.coupling_db"));
+        assert!(msg("[[channel.crosstalk]]\namplitude = -1.0\n")
+            .contains("channel.crosstalk.amplitude"));
+        assert!(
+            msg("[[channel.crosstalk]]\ntouchstone = \"/no/such.s8p\"\n")
+                .contains("channel.crosstalk.touchstone")
+        );
+        assert!(msg("[[channel.crosstalk]]\nkind = \"side\"\n").contains("side"));
+        assert!(msg("[channel]\nmodel = \"pulse\"\n[[channel.crosstalk]]\n")
+            .contains("channel.crosstalk"));
+        assert!(msg("[channel.optical]\nenabled = true\npower_dbm = 50.0\n")
+            .contains("channel.optical.power_dbm"));
+        assert!(
+            msg("[channel.optical]\nenabled = true\nbandwidth_order = 3\n")
+                .contains("channel.optical.bandwidth_order")
+        );
+        assert!(
+            msg("[channel.optical]\nenabled = true\nextinction_ratio_db = 0.0\n")
+                .contains("channel.optical.extinction_ratio_db")
+        );
+        assert!(msg("[channel.optical]\nresponsivity = 1.0\n").contains("responsivity"));
         assert!(LinkConfig::from_json("{\"bogus\": 1}")
             .unwrap_err()
             .to_string()

@@ -36,6 +36,7 @@
 //! not model: with jitter the link takes the oversampled path (`rx.sampling`).
 
 use super::analog::AnalogDesign;
+use super::impair::OpticalNoise;
 use crate::cdr::ted::slice;
 use crate::cdr::{CdrConfig, ClockLoop};
 use crate::channel::Gaussian;
@@ -111,6 +112,15 @@ pub(crate) struct DirectSampler {
     /// Levels from absolute symbol index `lev0` on (zeros before the stream).
     lev: Vec<f32>,
     lev0: i64,
+    /// The longest table's taps (history kept before a block).
+    span: usize,
+    /// Crosstalk: each aggressor's pulse table and levels (aligned with `lev`).
+    xtables: Vec<PulseTable>,
+    xlev: Vec<Vec<f32>>,
+    xs: Vec<f32>,
+    /// The optical receiver's level-dependent noise, and the pulse's peak, UI.
+    optical: Option<OpticalNoise>,
+    peak_ui: f64,
     /// Absolute position, UI, of the next block's first data sample.
     pos: f64,
     noise_fir: Ffe,
@@ -151,7 +161,12 @@ impl DirectSampler {
             ));
         }
         let table = PulseTable::new(pf, fine);
-        let taps = table.taps;
+        let xtables: Vec<PulseTable> = design
+            .aggressors
+            .iter()
+            .map(|a| PulseTable::new(&a.fine_pulse, fine))
+            .collect();
+        let taps = xtables.iter().map(|t| t.taps).fold(table.taps, usize::max);
         // The polyphase branch of the noise filter at half-UI spacing.
         let half = design.samples_per_ui / 2;
         let g: Vec<f32> = design.noise_filter.iter().step_by(half).copied().collect();
@@ -163,6 +178,12 @@ impl DirectSampler {
             table,
             lev: vec![0.0; taps + 1],
             lev0: -(taps as i64 + 1),
+            span: taps,
+            xlev: vec![vec![0.0; taps + 1]; xtables.len()],
+            xtables,
+            xs: vec![0.0; p],
+            optical: design.optical_noise,
+            peak_ui: design.peak_index as f64 / design.samples_per_ui as f64,
             pos: cdr.initial_phase_ui,
             noise_fir,
             gauss: Gaussian::new(seed),
@@ -202,9 +223,26 @@ impl DirectSampler {
         self.pos - self.n_sym as f64
     }
 
-    /// Takes the next line `levels` and appends a sample for every symbol the
+    /// Takes the next line `levels` (and the aggressors' levels of the same
+    /// symbols, one slice per aggressor) and appends a sample for every symbol the
     /// clock has recovered by now to `out`.
-    pub(crate) fn process(&mut self, levels: &[f32], out: &mut Vec<f32>) -> Result<()> {
+    pub(crate) fn process(
+        &mut self,
+        levels: &[f32],
+        aggressors: &[Vec<f32>],
+        out: &mut Vec<f32>,
+    ) -> Result<()> {
+        if aggressors.len() != self.xlev.len() || aggressors.iter().any(|a| a.len() != levels.len())
+        {
+            return Err(Error::invalid(
+                "aggressors",
+                format!("{} slices of {} levels", self.xlev.len(), levels.len()),
+                aggressors.len(),
+            ));
+        }
+        for (x, a) in self.xlev.iter_mut().zip(aggressors) {
+            x.extend_from_slice(a);
+        }
         match self.backend {
             #[cfg(target_arch = "x86_64")]
             // SAFETY: `Backend::detect` found AVX-512 F/BW/DQ/VL and FMA.
@@ -246,10 +284,13 @@ impl DirectSampler {
             self.run_block(out)?;
         }
         // Drop the levels no block reaches back to any more.
-        let keep_from = (self.pos - 1.0).floor() as i64 - self.table.taps as i64;
+        let keep_from = (self.pos - 1.0).floor() as i64 - self.span as i64;
         let drop = (keep_from - self.lev0).max(0) as usize;
         if drop > DRAIN_SLACK {
             self.lev.drain(..drop);
+            for x in &mut self.xlev {
+                x.drain(..drop);
+            }
             self.lev0 += drop as i64;
         }
         Ok(())
@@ -287,14 +328,51 @@ impl DirectSampler {
         let (lev, lev0, backend) = (&self.lev, self.lev0, self.backend);
         self.table
             .sample(backend, lev, lev0, self.pos, &mut self.data);
-        for (d, pair) in self.data.iter_mut().zip(nz.chunks_exact(2)) {
-            *d += pair[1];
+        for (t, xl) in self.xtables.iter_mut().zip(&self.xlev) {
+            t.sample(backend, xl, lev0, self.pos, &mut self.xs);
+            for (d, &x) in self.data.iter_mut().zip(&self.xs) {
+                *d += x;
+            }
         }
         if with_edges {
             self.table
                 .sample(backend, lev, lev0, self.pos - 0.5, &mut self.edges);
-            for (d, pair) in self.edges.iter_mut().zip(nz.chunks_exact(2)) {
-                *d += pair[0];
+            for (t, xl) in self.xtables.iter_mut().zip(&self.xlev) {
+                t.sample(backend, xl, lev0, self.pos - 0.5, &mut self.xs);
+                for (d, &x) in self.edges.iter_mut().zip(&self.xs) {
+                    *d += x;
+                }
+            }
+        }
+        match &self.optical {
+            None => {
+                for (d, pair) in self.data.iter_mut().zip(nz.chunks_exact(2)) {
+                    *d += pair[1];
+                }
+                if with_edges {
+                    for (d, pair) in self.edges.iter_mut().zip(nz.chunks_exact(2)) {
+                        *d += pair[0];
+                    }
+                }
+            }
+            Some(o) => {
+                // Data sample j is at the peak of symbol ⌊pos⌋ + j − ip; its noise
+                // has that symbol's level's density, an edge's the mean of its two
+                // neighbours' (see `impair`).
+                let idx = self.pos.floor();
+                let ip = (self.peak_ui - (self.pos - idx)).round() as i64;
+                let first = (idx as i64 - ip - lev0) as usize;
+                let a = &lev[first - 1..first + p];
+                for (j, (d, pair)) in self.data.iter_mut().zip(nz.chunks_exact(2)).enumerate() {
+                    *d += pair[1] * o.scale(a[j + 1]);
+                }
+                if with_edges {
+                    for (j, (d, pair)) in self.edges.iter_mut().zip(nz.chunks_exact(2)).enumerate()
+                    {
+                        let (s0, s1) = (o.scale(a[j]), o.scale(a[j + 1]));
+                        *d += pair[0] * (0.5 * (s0 * s0 + s1 * s1)).sqrt();
+                    }
+                }
             }
         }
 

@@ -17,13 +17,15 @@ pub mod analog;
 pub mod awgn;
 pub mod config;
 pub mod direct;
+pub mod impair;
 pub mod pipeline;
 pub mod sweep;
 
 pub use awgn::{AwgnLink, AwgnLinkConfig, Modulation};
 pub use config::{
-    CdrSection, ChannelConfig, ChannelModel, CtleConfig, CtleKind, Detector, FecCode, FecConfig,
-    JitterConfig, LinkConfig, RecordConfig, RxConfig, Sampling, TxConfig,
+    CdrSection, ChannelConfig, ChannelModel, CrosstalkConfig, CtleConfig, CtleKind, Detector,
+    FecCode, FecConfig, JitterConfig, LinkConfig, OpticalPowerKind, OpticalSection, RecordConfig,
+    RxConfig, Sampling, TxConfig, XtalkKind,
 };
 pub use pipeline::{FfeDfeSolution, Link, LinkResult, LOCK_SYMBOLS, TRAIN_SYMBOLS};
 pub use sweep::{point_seed, run_point, sweep, with_param, StopRule};
