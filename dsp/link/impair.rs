@@ -315,6 +315,72 @@ mod tests {
     }
 
     #[test]
+    fn a_touchstone_coupling_path_is_its_sdd_element() {
+        // An 8-port (four pairs, ports paired 1-5, 2-6, 3-7, 4-8) whose only
+        // mixed-mode term is SDD(4,1) = the analytic NEXT path: single-ended
+        // S = Mᵀ·S_mm·M puts ±h/2 at (4,1), (4,5), (8,1), (8,5). The aggressor it
+        // makes carries the analytic one's energy.
+        let mut cfg = LinkConfig::default();
+        let analytic = CrosstalkConfig {
+            kind: XtalkKind::Next,
+            coupling_db: -20.0,
+            ..CrosstalkConfig::default()
+        };
+        let k = 10f64.powf(-1.0) * 5f64.sqrt() / 2.0;
+        let fc = cfg.baud_hz / 4.0;
+        let mut text = String::from("! SDD41 only\n# GHz S RI R 50\n");
+        for i in 0..=1200 {
+            let f = i as f64 * 0.1e9;
+            let sf = Complex64::new(0.0, f / fc);
+            let h = sf / (1.0 + sf) * k * 0.5;
+            let mut row = Vec::with_capacity(64);
+            for r in 0..8 {
+                for c in 0..8 {
+                    let v = match (r, c) {
+                        (3, 0) | (7, 4) => h,
+                        (3, 4) | (7, 0) => -h,
+                        _ => Complex64::new(0.0, 0.0),
+                    };
+                    row.push(v);
+                }
+            }
+            text.push_str(&format!("{:.4}", f / 1e9));
+            for (j, v) in row.iter().enumerate() {
+                if j > 0 && j % 4 == 0 {
+                    text.push('\n');
+                }
+                text.push_str(&format!(" {:.9e} {:.9e}", v.re, v.im));
+            }
+            text.push('\n');
+        }
+        let dir = std::env::temp_dir().join(format!("serdes-dsp-xtalk-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("pairs.s8p");
+        std::fs::write(&path, text).unwrap();
+        let energy = |x: CrosstalkConfig, cfg: &mut LinkConfig| {
+            cfg.channel.crosstalk = vec![x];
+            let d = AnalogDesign::new(cfg).unwrap();
+            d.aggressors[0].pulse.iter().map(|&v| (v as f64).powi(2)).sum::<f64>()
+        };
+        let want = energy(analytic.clone(), &mut cfg);
+        let from_file = CrosstalkConfig {
+            touchstone: path.to_string_lossy().into_owned(),
+            ports: "1-3/2-4".into(),
+            sdd: [4, 1],
+            ..analytic.clone()
+        };
+        let got = energy(from_file.clone(), &mut cfg);
+        assert!((got / want - 1.0).abs() < 0.03, "file {got} vs analytic {want}");
+        // Another element of the same file is empty; a pair beyond 4 is an error.
+        let other = energy(CrosstalkConfig { sdd: [2, 1], ..from_file.clone() }, &mut cfg);
+        assert!(other < 1e-6 * want, "SDD21 of the file: {other}");
+        cfg.channel.crosstalk = vec![CrosstalkConfig { sdd: [5, 1], ..from_file }];
+        let e = AnalogDesign::new(&cfg).unwrap_err().to_string();
+        assert!(e.contains("channel.crosstalk.sdd"), "{e}");
+        std::fs::remove_dir_all(&dir).ok();
+    }
+
+    #[test]
     fn optical_noise_is_the_photocurrent_noise_in_level_units() {
         // By hand: −3 dBm average, ER 6 dB, 0.7 A/W, 12 pA/√Hz, RIN −140 dB/Hz, shot.
         let o = OpticalSection {
