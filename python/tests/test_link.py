@@ -128,3 +128,44 @@ def test_plots_of_a_link_result():
     assert plot.eye_diagram(r["eye"]).images
     assert plot.cdr_phase(r, baud_hz=53.125e9).lines
     assert plot.bathtub(r["bathtub"]).lines
+
+
+def test_crosstalk_from_a_dict_costs_margin():
+    # A NEXT aggressor at -22 dB at Nyquist adds about 0.05 of noise power at the
+    # sampler (the victim's levels have power 5/9): the BER rises.
+    base = {"channel": {"snr_db": 19.0}, "fec": {"code": "none"}}
+    quiet = simulate(LinkConfig(base), n_symbols=300_000, seed=3)
+    noisy_cfg = LinkConfig(base).replace("channel.crosstalk", [{"kind": "next", "coupling_db": -22.0}])
+    assert noisy_cfg["channel.crosstalk"][0]["kind"] == "next"
+    noisy = simulate(noisy_cfg, n_symbols=300_000, seed=3)
+    assert noisy["ber_low"] > quiet["ber_high"], (noisy["ber"], quiet["ber"])
+
+
+def test_optical_ber_falls_with_received_power():
+    cfg = LinkConfig(
+        {
+            "channel": {"loss_db": 6.0, "optical": {"enabled": True, "power": "oma", "power_dbm": -10.0}},
+            "fec": {"code": "none"},
+        }
+    )
+    df = ber_sweep(cfg, "channel.optical.power_dbm", [-11.0, -9.0, -7.0], target_errors=300,
+                   max_symbols=400_000, seed=1, progress=False)
+    ber = df["ber"].to_numpy()
+    assert ber[0] > ber[1] > ber[2], ber
+    assert ber[0] > 1e-4
+
+
+@pytest.mark.parametrize(
+    "section,name",
+    [
+        ({"crosstalk": [{"coupling_db": 3.0}]}, "channel.crosstalk.coupling_db"),
+        ({"crosstalk": [{"touchstone": "/no/such.s8p"}]}, "channel.crosstalk.touchstone"),
+        ({"crosstalk": [{"sdd": [1, 1], "touchstone": __file__}]}, "channel.crosstalk"),
+        ({"optical": {"enabled": True, "extinction_ratio_db": -1.0}}, "channel.optical.extinction_ratio_db"),
+        ({"optical": {"enabled": True, "bandwidth_order": 4}}, "channel.optical.bandwidth_order"),
+        ({"optical": {"gain": 1.0}}, "gain"),
+    ],
+)
+def test_bad_crosstalk_and_optical_keys_are_named(section, name):
+    with pytest.raises(ValueError, match=name.replace(".", r"\.")):
+        LinkConfig({"channel": section})
