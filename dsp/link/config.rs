@@ -63,6 +63,7 @@
 //! [fec]
 //! code = "kp4"            # "kp4", "kr4" or "none"
 //! interleave = 1          # codewords symbol-interleaved: 1, 2 or 4
+//! lanes = 1               # lanes the FEC symbols are dealt to: 1, 2, 4, 8, 16
 //! [record]
 //! eye_symbols = 200000    # symbols drawn into the eye (after training)
 //! trace_symbols = 1000000 # symbols of CDR phase trace kept (one point per loop update)
@@ -393,6 +394,13 @@ pub struct FecConfig {
     pub code: FecCode,
     /// Codewords symbol-interleaved on the line: 1, 2 (Clause 119) or 4.
     pub interleave: usize,
+    /// Lanes the interleaved FEC symbols are dealt to, round robin, 10 bits at a
+    /// time (Clause 119.2.4.7: 8 PCS lanes for 200GBASE-R, 16 for 400GBASE-R): 1,
+    /// 2, 4, 8 or 16. The simulated link carries each lane in turn — the lanes are
+    /// independent stretches of the same link — so a burst on one lane reaches
+    /// every `lanes`-th symbol of the stream. With `lanes > 1` the FEC counts whole
+    /// batches of 128 codewords (see [`super::pipeline`]).
+    pub lanes: usize,
 }
 
 /// Line coding, as written in a config.
@@ -581,6 +589,7 @@ impl Default for FecConfig {
         FecConfig {
             code: FecCode::Kp4,
             interleave: 1,
+            lanes: 1,
         }
     }
 }
@@ -778,6 +787,12 @@ impl LinkConfig {
         if ![1, 2, 4].contains(&self.fec.interleave) {
             return Err(bad("fec.interleave", "1, 2 or 4", self.fec.interleave));
         }
+        if ![1, 2, 4, 8, 16].contains(&self.fec.lanes) {
+            return Err(bad("fec.lanes", "1, 2, 4, 8 or 16", self.fec.lanes));
+        }
+        if self.fec.code == FecCode::None && self.fec.lanes != 1 {
+            return Err(bad("fec.lanes", "1 with code = \"none\"", self.fec.lanes));
+        }
         if self.fec.code == FecCode::None && self.fec.interleave != 1 {
             return Err(bad(
                 "fec.interleave",
@@ -970,6 +985,8 @@ mod tests {
         assert!(msg("[channel]\nsnr_db = nan\n").contains("channel.snr_db"));
         assert!(msg("[channel]\npulse = []\n").contains("channel.pulse"));
         assert!(msg("[fec]\ninterleave = 3\n").contains("fec.interleave"));
+        assert!(msg("[fec]\nlanes = 3\n").contains("fec.lanes"));
+        assert!(msg("[fec]\ncode = \"none\"\nlanes = 4\n").contains("fec.lanes"));
         assert!(msg("[fec]\ncode = \"kp5\"\n").contains("kp5"));
         assert!(msg("[tx]\nprbs_order = 8\n").contains("tx.prbs_order"));
         assert!(msg("[tx]\nmodulation = \"nrz\"\nprecoding = true\n").contains("tx.precoding"));

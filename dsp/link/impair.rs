@@ -360,7 +360,11 @@ mod tests {
         let energy = |x: CrosstalkConfig, cfg: &mut LinkConfig| {
             cfg.channel.crosstalk = vec![x];
             let d = AnalogDesign::new(cfg).unwrap();
-            d.aggressors[0].pulse.iter().map(|&v| (v as f64).powi(2)).sum::<f64>()
+            d.aggressors[0]
+                .pulse
+                .iter()
+                .map(|&v| (v as f64).powi(2))
+                .sum::<f64>()
         };
         let want = energy(analytic.clone(), &mut cfg);
         let from_file = CrosstalkConfig {
@@ -370,11 +374,23 @@ mod tests {
             ..analytic.clone()
         };
         let got = energy(from_file.clone(), &mut cfg);
-        assert!((got / want - 1.0).abs() < 0.03, "file {got} vs analytic {want}");
+        assert!(
+            (got / want - 1.0).abs() < 0.03,
+            "file {got} vs analytic {want}"
+        );
         // Another element of the same file is empty; a pair beyond 4 is an error.
-        let other = energy(CrosstalkConfig { sdd: [2, 1], ..from_file.clone() }, &mut cfg);
+        let other = energy(
+            CrosstalkConfig {
+                sdd: [2, 1],
+                ..from_file.clone()
+            },
+            &mut cfg,
+        );
         assert!(other < 1e-6 * want, "SDD21 of the file: {other}");
-        cfg.channel.crosstalk = vec![CrosstalkConfig { sdd: [5, 1], ..from_file }];
+        cfg.channel.crosstalk = vec![CrosstalkConfig {
+            sdd: [5, 1],
+            ..from_file
+        }];
         let e = AnalogDesign::new(&cfg).unwrap_err().to_string();
         assert!(e.contains("channel.crosstalk.sdd"), "{e}");
         std::fs::remove_dir_all(&dir).ok();
