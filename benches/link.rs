@@ -14,7 +14,7 @@
 mod cpu_time;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use serdes_dsp::link::{ChannelModel, Detector, Link, LinkConfig};
+use serdes_dsp::link::{ChannelModel, CrosstalkConfig, Detector, Link, LinkConfig, XtalkKind};
 use std::hint::black_box;
 
 const N: u64 = 524_288;
@@ -32,6 +32,25 @@ fn link(c: &mut Criterion<cpu_time::CpuTime>) {
     let mut mlse = def.clone();
     mlse.rx.detector = Detector::Mlse;
     cases.push(("default_mlse", mlse));
+    let mut xt = def.clone();
+    xt.channel.crosstalk = vec![
+        CrosstalkConfig {
+            kind: XtalkKind::Fext,
+            coupling_db: -26.0,
+            ..CrosstalkConfig::default()
+        },
+        CrosstalkConfig {
+            kind: XtalkKind::Next,
+            coupling_db: -30.0,
+            ..CrosstalkConfig::default()
+        },
+    ];
+    cases.push(("default_two_aggressors", xt));
+    let mut opt = def.clone();
+    opt.channel.loss_db = 6.0;
+    opt.channel.optical.enabled = true;
+    opt.channel.optical.power_dbm = -8.0;
+    cases.push(("optical_imdd", opt));
     let mut pulse = def.clone();
     pulse.channel.model = ChannelModel::Pulse;
     cases.push(("pulse_model_ffe16_dfe4_kp4", pulse));

@@ -13,6 +13,9 @@
 //! work per symbol, and no interpolator error); the oversampled waveform is then
 //! synthesised only for the eye.
 //!
+//! Crosstalk aggressors and the optical IM-DD path (`channel.crosstalk`,
+//! `channel.optical`) join on both paths: see [`super::impair`].
+//!
 //! # Why a combined pulse
 //!
 //! Tx FIR, channel, Rx front end and CTLE are linear and time-invariant, so the

@@ -1,11 +1,12 @@
 //! [`Link`]: a [`LinkConfig`] run as a streaming pipeline, and its [`LinkResult`].
 //!
 //! ```text
-//! PRBS ─► 10-bit symbols ─► RS encode ─► interleave ─► bits ─► Gray PAM4 ─► 1/(1+D)
-//!   ─► ┬ analog: [Tx FIR ⊗ channel ⊗ front end ⊗ CTLE] waveform ─► jitter ─► noise ─► CDR
+//! PRBS ─► 10-bit symbols ─► RS encode ─► interleave ─► lanes ─► bits ─► Gray PAM4 ─► 1/(1+D)
+//!   ─► ┬ analog: [Tx FIR ⊗ channel (⊗ optical) ⊗ front end ⊗ CTLE] waveform ─► jitter
+//!      │         ─► + crosstalk ─► noise ─► CDR
 //!      └ pulse:  Tx FIR ─► symbol-spaced channel pulse ─► AWGN
 //!   ─► FFE ─► slicer | DFE | MLSE ─► (1+D) decode ─► bits ─► pre-FEC counts
-//!   ─► deinterleave ─► RS decode ─► post-FEC counts
+//!   ─► lanes back ─► deinterleave ─► RS decode ─► post-FEC counts
 //! ```
 //!
 //! **Analog models** (`channel.model = "lossy_line"` or `"touchstone"`, the
