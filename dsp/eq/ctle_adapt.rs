@@ -197,7 +197,12 @@ impl CtleParams {
                             s += 2.0 * pk * (2.0 * PI * (k * lag * m % n) as f64 / n as f64).cos();
                         }
                         if n > 1 {
-                            s += power[n / 2] * if (lag * m) % 2 == 0 { 1.0 } else { -1.0 };
+                            s += power[n / 2]
+                                * if (lag * m).is_multiple_of(2) {
+                                    1.0
+                                } else {
+                                    -1.0
+                                };
                         }
                         sigma2 * s / n as f64
                     })

@@ -20,6 +20,8 @@
 //!   error-burst counter [`ErrorBursts`];
 //! - [`merit`]: the SNR of a reference receiver (MMSE FFE + DFE) on a pulse, the
 //!   figure of merit that [`TxFir::adapt`] and [`Ctle::adapt`] maximise;
+//! - [`floating`]: a DFE with fixed taps plus floating taps at chosen positions
+//!   further out (reflections), on the fixed taps' fast kernels;
 //! - [`mlse`]: a Viterbi sequence detector for short channel memory (1 + αD,
 //!   two post-cursors) after a short FFE.
 //!
@@ -32,6 +34,7 @@ pub mod ctle;
 pub mod ctle_adapt;
 pub mod dfe;
 pub mod ffe;
+pub mod floating;
 pub mod lms;
 pub mod merit;
 pub mod mlse;
@@ -44,6 +47,7 @@ pub use ctle::{Ctle, CtleParams};
 pub use ctle_adapt::{CtleAdapted, CtleCandidate, CtleGrid};
 pub use dfe::{Dfe, DfeAdapt, DfeAdapted, ErrorBursts};
 pub use ffe::{Adapted, Ffe};
+pub use floating::FloatingDfe;
 pub use lms::{Lms, LmsAlgorithm, Trajectory};
 pub use merit::{Merit, ReferenceReceiver};
 pub use mlse::Mlse;
