@@ -53,9 +53,10 @@ pub struct FloatingDfe {
     positions: Vec<usize>,
     taps: Vec<f32>,
     levels: [f32; 4],
-    /// The last `span` decisions, oldest first from `head`.
-    ring: Vec<u8>,
-    head: usize,
+    /// The last `span` decisions (the largest position), oldest first.
+    past: Vec<u8>,
+    /// `past` followed by the decisions of the chunk in progress.
+    hist: Vec<u8>,
     scratch: Vec<f32>,
 }
 
@@ -105,8 +106,8 @@ impl FloatingDfe {
             positions: f.iter().map(|&(p, _)| p).collect(),
             taps: f.iter().map(|&(_, t)| t).collect(),
             levels: modulation.levels(),
-            ring: vec![0; span],
-            head: 0,
+            past: vec![0; span],
+            hist: Vec::new(),
             scratch: Vec::new(),
         })
     }
@@ -187,8 +188,7 @@ impl FloatingDfe {
     /// Forget past decisions (taken as symbol 0, an idle line, as after `new`).
     pub fn reset(&mut self) {
         self.dfe.reset();
-        self.ring.fill(0);
-        self.head = 0;
+        self.past.fill(0);
     }
 
     /// Decides the next chunk `x` (finite) into `symbols`, with the slicer input
@@ -224,17 +224,20 @@ impl FloatingDfe {
         }
         check_finite("x", x)?;
         let block = self.positions[0];
-        let span = self.ring.len();
+        let span = self.past.len();
         self.scratch.resize(block, 0.0);
+        self.hist.clear();
+        self.hist.extend_from_slice(&self.past);
         let mut s = 0;
         while s < x.len() {
             let e = (s + block).min(x.len());
-            for (j, (o, &xn)) in self.scratch.iter_mut().zip(&x[s..e]).enumerate() {
-                // d[n − p] is p − j decisions before the block start (≥ 1).
+            for (n, (o, &xn)) in self.scratch.iter_mut().zip(&x[s..e]).enumerate() {
+                // d[s + n − p] sits at span + s + n − p of `hist`: decided before
+                // this block, since n < block ≤ p.
+                let at = span + s + n;
                 let mut fb = 0.0f32;
                 for (&p, &t) in self.positions.iter().zip(&self.taps) {
-                    let d = self.ring[(self.head + span - (p - j)) % span];
-                    fb += t * self.levels[d as usize];
+                    fb += t * self.levels[self.hist[at - p] as usize];
                 }
                 *o = xn - fb;
             }
@@ -245,12 +248,11 @@ impl FloatingDfe {
                     .process_soft_into(chunk, &mut symbols[s..e], &mut y[s..e])?,
                 None => self.dfe.process_into(chunk, &mut symbols[s..e])?,
             }
-            for &d in &symbols[s..e] {
-                self.ring[self.head] = d;
-                self.head = (self.head + 1) % span;
-            }
+            self.hist.extend_from_slice(&symbols[s..e]);
             s = e;
         }
+        let h = self.hist.len();
+        self.past.copy_from_slice(&self.hist[h - span..]);
         Ok(())
     }
 
