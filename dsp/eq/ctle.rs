@@ -521,9 +521,10 @@ pub(crate) fn fft(re: &mut [f64], im: &mut [f64], inverse: bool) {
     let mut len = 2;
     while len <= n {
         let ang = sign * 2.0 * PI / len as f64;
-        for start in (0..n).step_by(len) {
-            for k in 0..len / 2 {
-                let w = ((ang * k as f64).cos(), (ang * k as f64).sin());
+        // one twiddle per k for every block of the stage (not one per butterfly)
+        for k in 0..len / 2 {
+            let w = ((ang * k as f64).cos(), (ang * k as f64).sin());
+            for start in (0..n).step_by(len) {
                 let (a, b) = (start + k, start + k + len / 2);
                 let t = cmul(w, (re[b], im[b]));
                 re[b] = re[a] - t.0;
