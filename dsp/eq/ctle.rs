@@ -113,6 +113,7 @@ impl CtleParams {
 /// ```
 #[derive(Debug, Clone)]
 pub struct Ctle {
+    params: Option<CtleParams>,
     dc_gain: f64,
     zeros_hz: Vec<f64>,
     poles_hz: Vec<f64>,
@@ -149,12 +150,21 @@ impl Ctle {
         }
         let g1 = 10f64.powf(p.g_dc_db / 20.0);
         let g2 = 10f64.powf(p.g_dc2_db / 20.0);
-        Ctle::from_poles_zeros(
+        let mut c = Ctle::from_poles_zeros(
             g1 * g2,
             &[g1 * p.fz_hz, g2 * p.f_lf_hz],
             &[p.fp1_hz, p.fp2_hz, p.f_lf_hz],
             sample_rate_hz,
-        )
+        )?;
+        c.params = Some(params);
+        Ok(c)
+    }
+
+    /// The Annex 93A/178A parameters (gains `g_dc_db`, `g_dc2_db` and corner
+    /// frequencies) of a CTLE built by [`Ctle::annex_93a`] (or chosen by
+    /// [`Ctle::adapt`]); `None` for [`Ctle::from_poles_zeros`].
+    pub fn params(&self) -> Option<CtleParams> {
+        self.params
     }
 
     /// A CTLE `H(f) = dc_gain·Π(1 + jf/z)/Π(1 + jf/p)` with real zeros (finite,
@@ -209,6 +219,7 @@ impl Ctle {
             .map(|&z| (-2.0 * PI * z / sample_rate_hz).exp())
             .collect();
         let mut c = Ctle {
+            params: None,
             dc_gain,
             zeros_hz: zeros_hz.to_vec(),
             poles_hz: poles_hz.to_vec(),
@@ -491,7 +502,7 @@ fn db(a: (f64, f64)) -> f64 {
 }
 
 /// In-place iterative radix-2 FFT (`n` a power of two); `inverse` without the 1/n.
-fn fft(re: &mut [f64], im: &mut [f64], inverse: bool) {
+pub(crate) fn fft(re: &mut [f64], im: &mut [f64], inverse: bool) {
     let n = re.len();
     let mut j = 0;
     for i in 1..n {
@@ -510,9 +521,10 @@ fn fft(re: &mut [f64], im: &mut [f64], inverse: bool) {
     let mut len = 2;
     while len <= n {
         let ang = sign * 2.0 * PI / len as f64;
-        for start in (0..n).step_by(len) {
-            for k in 0..len / 2 {
-                let w = ((ang * k as f64).cos(), (ang * k as f64).sin());
+        // one twiddle per k for every block of the stage (not one per butterfly)
+        for k in 0..len / 2 {
+            let w = ((ang * k as f64).cos(), (ang * k as f64).sin());
+            for start in (0..n).step_by(len) {
                 let (a, b) = (start + k, start + k + len / 2);
                 let t = cmul(w, (re[b], im[b]));
                 re[b] = re[a] - t.0;

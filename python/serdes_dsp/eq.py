@@ -25,7 +25,21 @@ from numpy.typing import ArrayLike, NDArray
 from . import _native
 from ._arrays import as_float32, as_small_uint, check_finite_number
 
-__all__ = ["TxFir", "Ctle", "Ffe", "Dfe", "Mlse", "ErrorBursts", "Adaptation", "FfeSolution", "PAM4_POWER"]
+__all__ = [
+    "TxFir",
+    "Ctle",
+    "Ffe",
+    "Dfe",
+    "Mlse",
+    "FloatingDfe",
+    "ErrorBursts",
+    "Adaptation",
+    "FfeSolution",
+    "TxFirAdaptation",
+    "CtleAdaptation",
+    "estimate_pulse",
+    "PAM4_POWER",
+]
 
 #: Mean power of the PAM4 levels ±1, ±1/3 with equiprobable symbols.
 PAM4_POWER = 5.0 / 9.0
@@ -63,6 +77,74 @@ class FfeSolution(NamedTuple):
     snr_db: float
 
 
+class TxFirAdaptation(NamedTuple):
+    """What :meth:`TxFir.adapt` chose (the TxFir now has these taps)."""
+
+    #: The chosen taps, the earliest pre-cursor first (``Σ|c| = 1``).
+    taps: NDArray[np.float32]
+    #: SNR of the reference receiver (signal over residual ISI and noise), dB.
+    snr_db: float
+    #: Symbol-spaced pulse at the receiver with these taps (``taps ∗ pulse``).
+    pulse: NDArray[np.float64]
+    #: Index of its main cursor.
+    cursor: int
+    #: The receiver's MMSE FFE taps (``[1.0]`` without FFE).
+    ffe_taps: NDArray[np.float64]
+    #: Number of tap settings evaluated.
+    evaluated: int
+
+
+class CtleAdaptation(NamedTuple):
+    """What :meth:`Ctle.adapt` chose (the Ctle now has these gains)."""
+
+    g_dc_db: float
+    g_dc2_db: float
+    #: SNR of the reference receiver with these gains, dB.
+    snr_db: float
+    #: The equalised pulse sampled once per UI at its largest sample.
+    pulse: NDArray[np.float64]
+    #: Index of its main cursor.
+    cursor: int
+    #: Sample index (of the input pulse's rate) of the main cursor's instant.
+    phase: int
+    #: Every grid point: columns ``g_dc_db, g_dc2_db, snr_db`` (``g_dc2_db`` fastest).
+    table: NDArray[np.float64]
+
+
+def estimate_pulse(
+    x: ArrayLike, reference: ArrayLike, samples_per_ui: int = 1, span: tuple[int, int] = (4, 24)
+) -> NDArray[np.float32]:
+    """Least-squares pulse response from a received waveform and the levels sent.
+
+    ``x``: ``samples_per_ui`` samples per UI, aligned with ``reference`` (sample
+    ``k·M + r`` belongs to UI ``k``); ``reference``: the levels sent (float) or PAM4
+    symbols (uint8, mapped to ±1, ±1/3). Returns the pulse over ``span = (pre, post)``
+    UI around the main cursor (``(pre + 1 + post)·M`` samples, main cursor UI at
+    ``pre·M``): ``x[k·M + r] ≈ Σ_j h[j·M + r]·a[k + pre − j]``, one least-squares
+    solve per phase (``numpy.linalg.lstsq``).
+    """
+    m = int(samples_per_ui)
+    pre, post = int(span[0]), int(span[1])
+    if m < 1 or pre < 0 or post < 0:
+        raise _native.SerdesDspError(f"invalid `span`/`samples_per_ui` = {span}/{m}: allowed pre, post >= 0, samples_per_ui >= 1")
+    ref = np.asarray(reference)
+    if ref.dtype == np.uint8:
+        a = np.array([-1.0, -1.0 / 3.0, 1.0 / 3.0, 1.0])[as_small_uint("reference", ref, 3)]
+    else:
+        a = _f32_1d("reference", ref).astype(np.float64)
+    xf = _f32_1d("x", x).astype(np.float64)
+    k_n = min(len(a), len(xf) // m)
+    n_taps = pre + 1 + post
+    rows = np.arange(post, k_n - pre)
+    if len(rows) < 2 * n_taps:
+        raise _native.SerdesDspError(f"invalid `x` = {len(xf)} samples: allowed at least {(3 * n_taps + pre + post) * m} for span {span}")
+    cols = rows[:, None] + pre - np.arange(n_taps)[None, :]
+    a_mat = a[cols]
+    x_mat = xf[: k_n * m].reshape(k_n, m)[rows]
+    h, *_ = np.linalg.lstsq(a_mat, x_mat, rcond=None)
+    return np.ascontiguousarray(h.reshape(-1), dtype=np.float32)
+
+
 def _adaptation(res: tuple, n_taps: int) -> Adaptation:
     out, flat, mse = res
     return Adaptation(out, flat.reshape(-1, n_taps), mse)
@@ -72,7 +154,9 @@ class TxFir:
     """Transmit FIR (IEEE 802.3 Tx FFE): ``y[n] = Σ c[k]·a[n−k]``, ``c[cursor] = c(0)``.
 
     ``normalise=True`` scales the taps to ``Σ|c| = 1`` (the 802.3 normalisation). Its
-    delay is ``cursor`` symbols. Tx taps are set by link training, not adapted here.
+    delay is ``cursor`` symbols. :meth:`preset` gives the standard's presets (only
+    preset 1 is confirmed here); :meth:`adapt` chooses the taps for a channel as link
+    training / COM does.
     """
 
     def __init__(self, taps: ArrayLike, cursor: int = 0, *, normalise: bool = True) -> None:
@@ -95,9 +179,73 @@ class TxFir:
             arr = np.array([-1.0, -1.0 / 3.0, 1.0 / 3.0, 1.0], dtype=np.float32)[as_small_uint("x", arr, 3)]
         return self._inner.process(_f32_1d("x", arr))
 
-    def adapt(self, x: ArrayLike, reference: Optional[ArrayLike] = None) -> Adaptation:
-        """Not available: a Tx FIR is set by link training (Clause 136/162), not adapted on data."""
-        raise NotImplementedError("TxFir taps are set by link training; set them with TxFir(taps, cursor)")
+    @classmethod
+    def preset(cls, n: int) -> "TxFir":
+        """Tx FFE preset ``n`` of IEEE 802.3ck (``c(−3..=1)``, cursor 3).
+
+        Only preset 1 (no equalisation, ``c(0) = 1``) is provided: the values of the
+        other presets could not be confirmed from a source, so any other ``n`` raises
+        :class:`SerdesDspError` naming ``n`` and the allowed range.
+        """
+        self = cls.__new__(cls)
+        self._inner = _native._TxFir.preset(int(n))
+        return self
+
+    @property
+    def cursor(self) -> int:
+        """Index of the main tap ``c(0)``."""
+        return self._inner.cursor
+
+    def adapt(
+        self,
+        x: ArrayLike,
+        reference: Optional[ArrayLike] = None,
+        *,
+        cursor: Optional[int] = None,
+        grid: str = "802.3ck",
+        step: Optional[float] = None,
+        ffe_taps: int = 1,
+        ffe_cursor: int = 0,
+        dfe_taps: int = 0,
+        noise_var: float = 0.0,
+        signal_power: float = PAM4_POWER,
+        span: tuple[int, int] = (4, 24),
+    ) -> TxFirAdaptation:
+        """Chooses the taps for a channel, as link training / COM does, and keeps them.
+
+        ``x`` with ``reference=None``: the channel's symbol-spaced pulse response
+        *without* this Tx FIR (channel, packages, CTLE, …), main cursor at ``cursor``
+        (default: its largest sample). With ``reference``: ``x`` is the received
+        symbol-spaced signal and ``reference`` the levels that entered the channel (the
+        Tx FIR's *output*, or symbols sent with preset 1); the pulse is estimated by
+        :func:`estimate_pulse` over ``span`` first.
+
+        Every setting of the ``grid`` (``"802.3ck"``: ``c(−3) ∈ [−0.06, 0]``,
+        ``c(−2) ∈ [0, 0.12]``, ``c(−1) ∈ [−0.34, 0]``, ``c(1) ∈ [−0.2, 0]``,
+        ``c(0) ≥ 0.54``; ``"802.3dj"``: ``c(0) ≥ 0.5``; multiples of ``step``, default
+        0.02; ``c(0) = 1 − Σ|c(k)|``) is applied to the pulse; the one whose reference
+        receiver (an MMSE FFE of ``ffe_taps`` taps, main tap ``ffe_cursor``, then
+        ``dfe_taps`` DFE taps; ``ffe_taps=1``: a plain slicer) reaches the highest SNR
+        with white noise ``noise_var`` at the receiver is kept.
+        """
+        if reference is None:
+            pulse = _f32_1d("x", x)
+            c = int(np.argmax(np.abs(pulse))) if cursor is None else int(cursor)
+        else:
+            pulse = estimate_pulse(x, reference, 1, span)
+            c = int(span[0]) if cursor is None else int(cursor)
+        r = self._inner.adapt(
+            pulse,
+            c,
+            grid,
+            None if step is None else float(step),
+            int(ffe_taps),
+            int(ffe_cursor),
+            int(dfe_taps),
+            float(noise_var),
+            float(signal_power),
+        )
+        return TxFirAdaptation(self.taps, *r)
 
     def check_802_3ck_kr(self) -> None:
         """Raises if the taps are outside the 802.3ck KR Tx FFE ranges."""
@@ -130,6 +278,8 @@ class Ctle:
         g = check_finite_number("g_dc_db", g_dc_db)
         g2 = check_finite_number("g_dc2_db", g_dc2_db)
         fs = check_finite_number("sample_rate_hz", sample_rate_hz)
+        self._baud_hz: Optional[float] = 53.125e9 if standard == "802.3ck" else float(baud_hz)
+        self._standard = standard
         if standard == "802.3dj":
             self._inner = _native._Ctle.ieee_802_3dj(check_finite_number("baud_hz", baud_hz), g, g2, fs)
         elif standard == "802.3ck":
@@ -144,12 +294,29 @@ class Ctle:
         """``H(f) = dc_gain·Π(1 + jf/z)/Π(1 + jf/p)``; poles must be > 0 Hz (stable)."""
         self = cls.__new__(cls)
         self._inner = _native._Ctle(float(dc_gain), [float(z) for z in zeros_hz], [float(p) for p in poles_hz], float(sample_rate_hz))
+        self._baud_hz = None
+        self._standard = "802.3dj"
         return self
 
     @property
     def taps(self) -> None:
-        """A CTLE has no taps (``None``); see :meth:`response_db`."""
+        """A CTLE has no taps (``None``); its settings are :attr:`g_dc_db`, :attr:`g_dc2_db`."""
         return None
+
+    @property
+    def g_dc_db(self) -> Optional[float]:
+        """DC gain ``gDC`` (dB) of an Annex 93A CTLE (``None`` for :meth:`from_poles_zeros`)."""
+        return self._inner.g_dc_db
+
+    @property
+    def g_dc2_db(self) -> Optional[float]:
+        """Low-frequency gain ``gDC2`` (dB) of an Annex 93A CTLE (``None`` for :meth:`from_poles_zeros`)."""
+        return self._inner.g_dc2_db
+
+    @property
+    def sample_rate_hz(self) -> float:
+        """Sample rate of the waveform, Hz."""
+        return self._inner.sample_rate_hz
 
     def response_db(self, f_hz: ArrayLike) -> NDArray[np.float64]:
         """Analog gain ``20·log10|H(f)|`` at ``f_hz``."""
@@ -189,9 +356,67 @@ class Ctle:
         """Multiplies ``h`` (sampled every ``dt_s`` s) by the analog ``H(f)`` in the frequency domain (circular over the next power of two)."""
         return self._inner.apply_to_impulse_response(_f32_1d("h", h), float(dt_s))
 
-    def adapt(self, x: ArrayLike, reference: Optional[ArrayLike] = None) -> Adaptation:
-        """Not available: a CTLE is chosen among its gDC settings (sweep them), not adapted sample by sample."""
-        raise NotImplementedError("choose the CTLE by sweeping g_dc_db / g_dc2_db")
+    def adapt(
+        self,
+        x: ArrayLike,
+        reference: Optional[ArrayLike] = None,
+        *,
+        samples_per_ui: Optional[int] = None,
+        grid: Optional[str] = None,
+        g_dc_db: Optional[Sequence[float]] = None,
+        g_dc2_db: Optional[Sequence[float]] = None,
+        ffe_taps: int = 1,
+        ffe_cursor: int = 0,
+        dfe_taps: int = 0,
+        noise_var: float = 0.0,
+        signal_power: float = PAM4_POWER,
+        span: tuple[int, int] = (4, 24),
+    ) -> CtleAdaptation:
+        """Chooses ``gDC``, ``gDC2`` on the standard's grid for a channel, as COM does, and keeps them.
+
+        ``x`` with ``reference=None``: the pulse response at the CTLE input, sampled at
+        :attr:`sample_rate_hz` (``samples_per_ui`` per UI; default ``sample_rate_hz /
+        baud_hz``). With ``reference`` (the levels or PAM4 symbols sent): ``x`` is the
+        received waveform at the CTLE input and the pulse is estimated first by
+        :func:`estimate_pulse` over ``span``.
+
+        ``grid``: ``"802.3dj"`` (``gDC`` 0 to −15 dB by 1, ``gDC2`` 0 to −5 by 0.5) or
+        ``"802.3ck"`` (``gDC`` 0 to −20, ``gDC2`` 0 to −6, by 1); default the
+        constructor's ``standard``; ``g_dc_db`` / ``g_dc2_db`` replace its values.
+        For each pair the exact analog ``H(f)`` is applied to the pulse (frequency
+        domain, zero-padded by 128 UI), the result sampled once per UI at its largest
+        sample, and the reference receiver's SNR computed (MMSE FFE of ``ffe_taps``,
+        ``dfe_taps`` DFE taps; white noise ``noise_var`` per sample at the CTLE input,
+        coloured by the CTLE). The best pair is kept; ``table`` holds them all.
+        """
+        fs = self.sample_rate_hz
+        if samples_per_ui is None:
+            if self._baud_hz is None:
+                raise _native.SerdesDspError("invalid `samples_per_ui` = None: allowed an integer >= 1 (no baud rate known)")
+            ratio = fs / self._baud_hz
+            if abs(ratio - round(ratio)) > 1e-6 * ratio:
+                raise _native.SerdesDspError(f"invalid `samples_per_ui` = None: sample_rate_hz / baud_hz = {ratio} is not an integer")
+            m = int(round(ratio))
+        else:
+            m = int(samples_per_ui)
+        if reference is None:
+            pulse = _f32_1d("x", x)
+        else:
+            pulse = estimate_pulse(x, reference, m, span)
+        r = self._inner.adapt(
+            pulse,
+            m,
+            self._standard if grid is None else grid,
+            None if g_dc_db is None else [float(v) for v in g_dc_db],
+            None if g_dc2_db is None else [float(v) for v in g_dc2_db],
+            int(ffe_taps),
+            int(ffe_cursor),
+            int(dfe_taps),
+            float(noise_var),
+            float(signal_power),
+        )
+        g, g2, snr, p, cur, ph, table = r
+        return CtleAdaptation(g, g2, snr, p, cur, ph, table.reshape(-1, 3))
 
     def reset(self) -> None:
         """Back to rest."""
@@ -409,6 +634,62 @@ class Dfe:
     def check_802_3ck_kr(self) -> None:
         """Raises if the taps exceed the 802.3ck KR bmax limits."""
         self._inner.check_802_3ck_kr()
+
+    def reset(self) -> None:
+        """Forget past decisions."""
+        self._inner.reset()
+
+
+class FloatingDfe:
+    """DFE with ``fixed`` taps ``b_1..b_N`` and floating taps ``taps`` at ``positions`` (``> N``).
+
+    ``y[n] = x[n] − Σ b_k·L(d[n−k]) − Σ f_i·L(d[n−p_i])``; delay 0; the line is taken
+    as idle (symbol 0) before the start and after ``reset``. The floating taps cover
+    a reflection's post-cursor far from the main one without a tap per UI in between.
+    """
+
+    def __init__(self, fixed: ArrayLike, positions: Sequence[int], taps: ArrayLike, modulation: str = "pam4") -> None:
+        self._inner = _native._FloatingDfe(_f32_1d("fixed", fixed), [int(p) for p in positions], _f32_1d("taps", taps), modulation)
+
+    @classmethod
+    def from_pulse(
+        cls, pulse: ArrayLike, cursor: int, n_fixed: int, n_floating: int, max_position: int, modulation: str = "pam4"
+    ) -> "FloatingDfe":
+        """Zero-forcing taps ``h_k/h_0`` for a symbol-spaced ``pulse``; the floating taps go to the
+        ``n_floating`` largest ``|h_k|`` with ``n_fixed < k ≤ max_position``. Feed it ``x / h_0``."""
+        self = cls.__new__(cls)
+        self._inner = _native._FloatingDfe.from_pulse(
+            _f32_1d("pulse", pulse), int(cursor), int(n_fixed), int(n_floating), int(max_position), modulation
+        )
+        return self
+
+    @property
+    def taps(self) -> NDArray[np.float32]:
+        """The fixed taps ``b_1..b_N``."""
+        return self._inner.fixed_taps
+
+    @property
+    def positions(self) -> list[int]:
+        """Positions of the floating taps (symbols after the main cursor), ascending."""
+        return self._inner.positions
+
+    @property
+    def floating_taps(self) -> NDArray[np.float32]:
+        """The floating taps, in the order of :attr:`positions`."""
+        return self._inner.floating_taps
+
+    @property
+    def delay(self) -> int:
+        """0: the decision for sample ``n`` is output ``n``."""
+        return 0
+
+    def process(self, x: ArrayLike) -> NDArray[np.uint8]:
+        """Decides the next chunk."""
+        return self._inner.process(_f32_1d("x", x))
+
+    def process_soft(self, x: ArrayLike) -> tuple[NDArray[np.uint8], NDArray[np.float32]]:
+        """Decisions and the equalised samples (slicer input)."""
+        return self._inner.process_soft(_f32_1d("x", x))
 
     def reset(self) -> None:
         """Forget past decisions."""

@@ -6,8 +6,8 @@ use numpy::{IntoPyArray, PyArray1, PyReadonlyArray1};
 use pyo3::prelude::*;
 use serdes_dsp::cpu::Backend;
 use serdes_dsp::eq::{
-    solve_ffe, Ctle, CtleParams, Dfe, DfeAdapt, ErrorBursts, Ffe, Lms, LmsAlgorithm, Mlse,
-    Modulation, SolveMethod, Trajectory, TxFir,
+    solve_ffe, Ctle, CtleGrid, CtleParams, Dfe, DfeAdapt, ErrorBursts, Ffe, FloatingDfe, Lms,
+    LmsAlgorithm, Mlse, Modulation, ReferenceReceiver, SolveMethod, Trajectory, TxFir, TxFirGrid,
 };
 
 use crate::errors::{invalid, IntoPyResult};
@@ -17,6 +17,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyCtle>()?;
     m.add_class::<PyFfe>()?;
     m.add_class::<PyDfe>()?;
+    m.add_class::<PyFloatingDfe>()?;
     m.add_class::<PyMlse>()?;
     m.add_class::<PyErrorBursts>()?;
     m.add_function(wrap_pyfunction!(ffe_solve, m)?)?;
@@ -24,6 +25,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
 }
 
 type F32Array<'py> = Bound<'py, PyArray1<f32>>;
+type F64Array<'py> = Bound<'py, PyArray1<f64>>;
 type U8Array<'py> = Bound<'py, PyArray1<u8>>;
 /// `(output, flat taps trajectory, mse per snapshot)`.
 type Adapted<'py, T> = (Bound<'py, PyArray1<T>>, F32Array<'py>, F32Array<'py>);
@@ -85,10 +87,74 @@ impl PyTxFir {
         self.inner.check_802_3ck_kr().py()
     }
 
+    #[staticmethod]
+    fn preset(n: usize) -> PyResult<Self> {
+        Ok(PyTxFir {
+            inner: TxFir::preset(n).py()?,
+        })
+    }
+
+    /// Searches the tap grid for `pulse` and becomes the best Tx FIR:
+    /// `(snr_db, pulse at the receiver, its cursor, receiver FFE taps, evaluated)`.
+    #[pyo3(signature = (pulse, cursor, grid = "802.3ck", step = None, ffe_taps = 1, ffe_cursor = 0, dfe_taps = 0, noise_var = 0.0, signal_power = 5.0 / 9.0))]
+    #[allow(clippy::too_many_arguments, clippy::type_complexity)]
+    fn adapt<'py>(
+        &mut self,
+        py: Python<'py>,
+        pulse: PyReadonlyArray1<'py, f32>,
+        cursor: usize,
+        grid: &str,
+        step: Option<f64>,
+        ffe_taps: usize,
+        ffe_cursor: usize,
+        dfe_taps: usize,
+        noise_var: f64,
+        signal_power: f64,
+    ) -> PyResult<(f64, F64Array<'py>, usize, F64Array<'py>, usize)> {
+        let mut g = match grid {
+            "802.3ck" => TxFirGrid::ieee_802_3ck(),
+            "802.3dj" => TxFirGrid::ieee_802_3dj(),
+            other => return Err(invalid("grid", "one of 802.3ck, 802.3dj", other)),
+        };
+        if let Some(step) = step {
+            g = g.with_step(step).py()?;
+        }
+        let rx = receiver(ffe_taps, ffe_cursor, dfe_taps, noise_var, signal_power);
+        let p = pulse.as_slice()?;
+        let a = py.detach(|| TxFir::adapt(p, cursor, &g, &rx)).py()?;
+        self.inner = a.fir;
+        Ok((
+            a.snr_db,
+            a.pulse.into_pyarray(py),
+            a.cursor,
+            a.merit.ffe_taps.into_pyarray(py),
+            a.evaluated,
+        ))
+    }
+
     fn reset(&mut self) {
         self.inner.reset()
     }
 }
+
+fn receiver(
+    ffe_taps: usize,
+    ffe_cursor: usize,
+    dfe_taps: usize,
+    noise_var: f64,
+    signal_power: f64,
+) -> ReferenceReceiver {
+    ReferenceReceiver {
+        ffe_taps,
+        ffe_cursor,
+        dfe_taps,
+        signal_power,
+        noise_acf: vec![noise_var],
+    }
+}
+
+/// `(g_dc_db, g_dc2_db, snr_db, symbol-spaced pulse, cursor, phase, flat table)`.
+type CtleAdaptedPy<'py> = (f64, f64, f64, F64Array<'py>, usize, usize, F64Array<'py>);
 
 /// Annex 93A/178A or poles/zeros CTLE, streaming, with its responses.
 #[pyclass(name = "_Ctle", module = "serdes_dsp._native")]
@@ -180,6 +246,63 @@ impl PyCtle {
             .map(|&v| self.inner.digital_gain_db(v))
             .collect::<Vec<_>>()
             .into_pyarray(py))
+    }
+
+    #[getter]
+    fn g_dc_db(&self) -> Option<f64> {
+        self.inner.params().map(|p| p.g_dc_db)
+    }
+
+    #[getter]
+    fn g_dc2_db(&self) -> Option<f64> {
+        self.inner.params().map(|p| p.g_dc2_db)
+    }
+
+    /// Chooses the gains on the grid for `pulse` and becomes that CTLE.
+    #[pyo3(signature = (pulse, samples_per_ui, grid = "802.3dj", g_dc_db = None, g_dc2_db = None, ffe_taps = 1, ffe_cursor = 0, dfe_taps = 0, noise_var = 0.0, signal_power = 5.0 / 9.0))]
+    #[allow(clippy::too_many_arguments)]
+    fn adapt<'py>(
+        &mut self,
+        py: Python<'py>,
+        pulse: PyReadonlyArray1<'py, f32>,
+        samples_per_ui: usize,
+        grid: &str,
+        g_dc_db: Option<Vec<f64>>,
+        g_dc2_db: Option<Vec<f64>>,
+        ffe_taps: usize,
+        ffe_cursor: usize,
+        dfe_taps: usize,
+        noise_var: f64,
+        signal_power: f64,
+    ) -> PyResult<CtleAdaptedPy<'py>> {
+        let base = match grid {
+            "802.3ck" => CtleGrid::ieee_802_3ck(),
+            "802.3dj" => CtleGrid::ieee_802_3dj(),
+            other => return Err(invalid("grid", "one of 802.3ck, 802.3dj", other)),
+        };
+        let g = CtleGrid::new(
+            g_dc_db.as_deref().unwrap_or(base.g_dc_db()),
+            g_dc2_db.as_deref().unwrap_or(base.g_dc2_db()),
+        )
+        .py()?;
+        let rx = receiver(ffe_taps, ffe_cursor, dfe_taps, noise_var, signal_power);
+        let p = pulse.as_slice()?;
+        let inner = &mut self.inner;
+        let a = py.detach(|| inner.adapt(p, samples_per_ui, &g, &rx)).py()?;
+        let table: Vec<f64> = a
+            .table
+            .iter()
+            .flat_map(|c| [c.g_dc_db, c.g_dc2_db, c.snr_db])
+            .collect();
+        Ok((
+            a.params.g_dc_db,
+            a.params.g_dc2_db,
+            a.snr_db,
+            a.pulse.into_pyarray(py),
+            a.cursor,
+            a.phase,
+            table.into_pyarray(py),
+        ))
     }
 
     #[getter]
@@ -480,6 +603,111 @@ impl PyDfe {
 
     fn check_802_3ck_kr(&self) -> PyResult<()> {
         self.inner.check_802_3ck_kr().py()
+    }
+
+    fn reset(&mut self) {
+        self.inner.reset()
+    }
+}
+
+/// DFE with fixed and floating taps, streaming.
+#[pyclass(name = "_FloatingDfe", module = "serdes_dsp._native")]
+pub struct PyFloatingDfe {
+    inner: FloatingDfe,
+}
+
+#[pymethods]
+impl PyFloatingDfe {
+    #[new]
+    #[pyo3(signature = (fixed, positions, taps, modulation = "pam4"))]
+    fn new(
+        fixed: PyReadonlyArray1<'_, f32>,
+        positions: Vec<usize>,
+        taps: PyReadonlyArray1<'_, f32>,
+        modulation: &str,
+    ) -> PyResult<Self> {
+        let t = taps.as_slice()?;
+        if t.len() != positions.len() {
+            return Err(invalid(
+                "taps",
+                &format!("one tap per position ({})", positions.len()),
+                t.len(),
+            ));
+        }
+        let floating: Vec<(usize, f32)> = positions.into_iter().zip(t.iter().copied()).collect();
+        Ok(PyFloatingDfe {
+            inner: FloatingDfe::new(
+                Modulation::from_name(modulation).py()?,
+                fixed.as_slice()?,
+                &floating,
+            )
+            .py()?,
+        })
+    }
+
+    #[staticmethod]
+    #[pyo3(signature = (pulse, cursor, n_fixed, n_floating, max_position, modulation = "pam4"))]
+    fn from_pulse(
+        pulse: PyReadonlyArray1<'_, f32>,
+        cursor: usize,
+        n_fixed: usize,
+        n_floating: usize,
+        max_position: usize,
+        modulation: &str,
+    ) -> PyResult<Self> {
+        Ok(PyFloatingDfe {
+            inner: FloatingDfe::from_pulse(
+                Modulation::from_name(modulation).py()?,
+                pulse.as_slice()?,
+                cursor,
+                n_fixed,
+                n_floating,
+                max_position,
+            )
+            .py()?,
+        })
+    }
+
+    #[getter]
+    fn fixed_taps<'py>(&self, py: Python<'py>) -> F32Array<'py> {
+        self.inner.fixed_taps().to_vec().into_pyarray(py)
+    }
+
+    #[getter]
+    fn positions(&self) -> Vec<usize> {
+        self.inner.positions().to_vec()
+    }
+
+    #[getter]
+    fn floating_taps<'py>(&self, py: Python<'py>) -> F32Array<'py> {
+        self.inner.floating_taps().to_vec().into_pyarray(py)
+    }
+
+    fn process_soft<'py>(
+        &mut self,
+        py: Python<'py>,
+        x: PyReadonlyArray1<'py, f32>,
+    ) -> PyResult<(U8Array<'py>, F32Array<'py>)> {
+        let x = x.as_slice()?;
+        let inner = &mut self.inner;
+        let (d, y) = py
+            .detach(|| {
+                let mut d = vec![0u8; x.len()];
+                let mut y = vec![0f32; x.len()];
+                inner.process_soft_into(x, &mut d, &mut y).map(|_| (d, y))
+            })
+            .py()?;
+        Ok((d.into_pyarray(py), y.into_pyarray(py)))
+    }
+
+    fn process<'py>(
+        &mut self,
+        py: Python<'py>,
+        x: PyReadonlyArray1<'py, f32>,
+    ) -> PyResult<U8Array<'py>> {
+        let x = x.as_slice()?;
+        let inner = &mut self.inner;
+        Ok(py.detach(|| inner.process(x)).py()?.into_pyarray(py))
     }
 
     fn reset(&mut self) {
