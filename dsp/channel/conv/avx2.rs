@@ -8,7 +8,7 @@
 /// The CPU must support AVX2 and FMA: call only with a stored
 /// [`crate::cpu::Backend::Avx2`], which is handed out only after detection.
 #[target_feature(enable = "avx2,fma")]
-pub(super) unsafe fn split_block(s: &mut [&mut [f32]; 9], i: usize, x: &[f32]) {
+pub(super) unsafe fn split_block(s: &mut [&mut [f32]; 9], i: usize, x: &[f32]) -> bool {
     super::ffa::split_block_body(s, i, x)
 }
 

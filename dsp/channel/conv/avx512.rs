@@ -31,11 +31,14 @@ fn indices() -> [__m512i; 4] {
 /// The CPU must support AVX-512F: call only with a stored
 /// [`crate::cpu::Backend::Avx512`], which is handed out only after detection.
 #[target_feature(enable = "avx512f,avx512vl,avx2,fma")]
-pub(super) unsafe fn split_block(s: &mut [&mut [f32]; 9], i: usize, x: &[f32]) {
+pub(super) unsafe fn split_block(s: &mut [&mut [f32]; 9], i: usize, x: &[f32]) -> bool {
     let n = x.len() / 4;
     let [q01, q23, lo, hi] = indices();
     let sp: [*mut f32; 9] = s.each_mut().map(|v| v[i..i + n].as_mut_ptr());
     let xp = x.as_ptr();
+    let abs = _mm512_set1_epi32(0x7fff_ffff);
+    // The largest |x| bit pattern so far (integer max: NaN compares too).
+    let mut top = _mm512_setzero_si512();
     let mut j = 0;
     // SAFETY: step j reads x[4j .. 4j + 64] ≤ x[..4n] and writes stream samples
     // j .. j + 16 ≤ n of each stream slice `v[i..i + n]` (bounds checked above).
@@ -45,6 +48,9 @@ pub(super) unsafe fn split_block(s: &mut [&mut [f32]; 9], i: usize, x: &[f32]) {
             let b = _mm512_loadu_ps(xp.add(4 * j + 16));
             let c = _mm512_loadu_ps(xp.add(4 * j + 32));
             let d = _mm512_loadu_ps(xp.add(4 * j + 48));
+            for v in [a, b, c, d] {
+                top = _mm512_max_epu32(top, _mm512_and_si512(_mm512_castps_si512(v), abs));
+            }
             let ab01 = _mm512_permutex2var_ps(a, q01, b);
             let ab23 = _mm512_permutex2var_ps(a, q23, b);
             let cd01 = _mm512_permutex2var_ps(c, q01, d);
@@ -76,6 +82,7 @@ pub(super) unsafe fn split_block(s: &mut [&mut [f32]; 9], i: usize, x: &[f32]) {
         let p = &x[4 * j..4 * j + 4];
         super::ffa::split(s, i + j, [p[0], p[1], p[2], p[3]]);
     }
+    _mm512_reduce_max_epu32(top) < 0x7f80_0000 && super::ffa::all_finite(&x[4 * j..])
 }
 
 /// See [`super::ffa::combine_block`].

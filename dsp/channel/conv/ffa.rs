@@ -66,6 +66,8 @@ pub(super) struct Ffa {
     tail: [f32; 4],
     /// How many of `tail` are set (`0..4`).
     k: usize,
+    /// The state at the start of a call, put back if the input is not finite.
+    saved: Vec<f32>,
 }
 
 /// The response phases `g_i` summed by each sub-filter `F0..F8` (the same phases
@@ -113,6 +115,7 @@ impl Ffa {
             outs,
             tail: [0.0; 4],
             k: 0,
+            saved: Vec::with_capacity(9 * t),
         }
     }
 
@@ -147,12 +150,22 @@ impl Ffa {
     }
 
     /// Convolves the next chunk `x` into `out` (same length), the sub-filters on
-    /// the FIR kernel of `backend`.
-    pub(super) fn process(&mut self, backend: Backend, x: &[f32], out: &mut [f32]) {
+    /// the FIR kernel of `backend`. Returns `false`, with the state as before the
+    /// call (and `out` unspecified), if `x` holds a NaN or an infinity: the input
+    /// check is fused into the polyphase split, which reads `x` anyway.
+    pub(super) fn process(&mut self, backend: Backend, x: &[f32], out: &mut [f32]) -> bool {
         debug_assert_eq!(x.len(), out.len());
         self.realign();
         let (k, h) = (self.k, self.t - 1);
         let (sbase, obase) = (self.sbase, self.obase);
+        // The state a failed check puts back: each stream's history and last output.
+        self.saved.clear();
+        for f in 0..9 {
+            self.saved
+                .extend_from_slice(&self.streams[f][sbase[f] - h..sbase[f]]);
+            self.saved.push(self.outs[f][obase[f] - 1]);
+        }
+        let mut finite = true;
         let total = k + x.len();
         let groups = total.div_ceil(4);
         let full = total / 4;
@@ -179,12 +192,23 @@ impl Ffa {
                 });
                 for n in (0..lo).chain(hi..nb) {
                     let q = 4 * (g0 + n);
-                    split(&mut s, n, [raw(q), raw(q + 1), raw(q + 2), raw(q + 3)]);
+                    let p = [raw(q), raw(q + 1), raw(q + 2), raw(q + 3)];
+                    finite &= all_finite(&p);
+                    split(&mut s, n, p);
                 }
                 if hi > lo {
                     let base = 4 * (g0 + lo) - k;
-                    split_block(backend, &mut s, lo, &x[base..base + 4 * (hi - lo)]);
+                    finite &= split_block(backend, &mut s, lo, &x[base..base + 4 * (hi - lo)]);
                 }
+            }
+            if !finite {
+                let mut saved = self.saved.chunks_exact(h + 1);
+                for f in 0..9 {
+                    let v = saved.next().expect("nine saved streams");
+                    self.streams[f][sbase[f] - h..sbase[f]].copy_from_slice(&v[..h]);
+                    self.outs[f][obase[f] - 1] = v[h];
+                }
+                return false;
             }
             for f in 0..9 {
                 crate::eq::ffe::fir(
@@ -225,6 +249,7 @@ impl Ffa {
         for (j, v) in self.tail.iter_mut().enumerate() {
             *v = if j < self.k { raw(start + j) } else { 0.0 };
         }
+        true
     }
 }
 
@@ -248,8 +273,9 @@ pub(super) fn split(s: &mut [&mut [f32]; 9], i: usize, p: [f32; 4]) {
     }
 }
 
-/// [`split_block`] on the SIMD shims of `backend` (the same bits).
-fn split_block(backend: Backend, s: &mut [&mut [f32]; 9], i: usize, x: &[f32]) {
+/// [`split_block`] on the SIMD shims of `backend` (the same bits); whether every
+/// sample of `x` is finite (the input check, fused into the pass that reads `x`).
+fn split_block(backend: Backend, s: &mut [&mut [f32]; 9], i: usize, x: &[f32]) -> bool {
     match backend {
         // SAFETY: a stored Avx2/Avx512 backend passed `Backend::require` or was chosen
         // by `Backend::detect`, so the CPU has the features the shims enable.
@@ -273,9 +299,10 @@ fn combine_block(backend: Backend, o: &[&[f32]; 9], lo: usize, out: &mut [f32]) 
     }
 }
 
-/// [`split`] of the groups of `x` (a multiple of 4 long) into the streams from `i`.
+/// [`split`] of the groups of `x` (a multiple of 4 long) into the streams from `i`;
+/// whether every sample of `x` is finite.
 #[inline(always)]
-pub(super) fn split_block_body(s: &mut [&mut [f32]; 9], i: usize, x: &[f32]) {
+pub(super) fn split_block_body(s: &mut [&mut [f32]; 9], i: usize, x: &[f32]) -> bool {
     let n = x.len() / 4;
     let [s0, s1, s2, s3, s4, s5, s6, s7, s8] = s;
     let (s0, s1, s2) = (&mut s0[i..i + n], &mut s1[i..i + n], &mut s2[i..i + n]);
@@ -293,6 +320,17 @@ pub(super) fn split_block_body(s: &mut [&mut [f32]; 9], i: usize, x: &[f32]) {
         s7[j] = b;
         s8[j] = a + b;
     }
+    all_finite(x)
+}
+
+/// Whether every sample of `x` is finite (the largest `|x|` bit pattern is below
+/// the exponent-all-ones of infinity and NaN).
+#[inline(always)]
+pub(super) fn all_finite(x: &[f32]) -> bool {
+    x.iter()
+        .map(|v| v.to_bits() & 0x7fff_ffff)
+        .fold(0, u32::max)
+        < 0x7f80_0000
 }
 
 /// The four outputs of group `n` of a block from the sub-filter outputs `o`
