@@ -3,6 +3,7 @@
 //! machine), on blocks of 256 Ki samples:
 //!
 //! - `conv/direct_<backend>/<len>`: the direct kernel of each backend this CPU runs;
+//! - `conv/ffa_<backend>/<len>`: the nested 2×2 fast FIR algorithm (`Method::Ffa`);
 //! - `conv/fft/<len>`: FFT overlap-save;
 //!
 //! for response lengths around the crossover and the two targets of issue 5 (64 taps

@@ -24,12 +24,35 @@
 //! measured at 57–59 G FMA/s on one core at about 3.66 GHz (`conv/fma_peak` in
 //! `benches/channel.rs`). So no direct kernel can exceed `58.6 G / m` samples/s:
 //! 0.92 G samples/s for 64 taps. The kernels reach about 0.9 G samples/s for 64 taps on
-//! data in L1/L2 and 0.70–0.76 G samples/s in the bench (256 Ki samples, which stream
+//! data in L1/L2 and 0.70–0.85 G samples/s in the bench (256 Ki samples, which stream
 //! through L2/L3, on a loaded machine); 1 G samples/s for 64 taps is not reachable by
 //! a direct form on this core. A 2-parallel fast FIR algorithm (three half-length
 //! sub-filters: 48 instead of 64 multiply-adds per output) was tried and gave
 //! 0.8–1.1× the direct kernel from 32 to 128 taps — the de-interleaving of the input
 //! and the interleaving of the output eat the 25 % saved — so it is not used.
+//!
+//! # Fast FIR algorithm ([`Method::Ffa`])
+//!
+//! The nested 2×2 FFA (`ffa.rs`) cuts the multiply-adds to `9/16`: nine sub-filters
+//! of `⌈m/4⌉` taps on polyphase streams, split from the input once per block of
+//! 1024 samples (the streams stay in L1), by `vpermt2ps` on AVX-512 (a 4 × 16
+//! transpose in registers, the five pre-additions and the input's finite check fused
+//! into the same pass), with the sub-filters on the register-blocked FIR kernel and
+//! the post-additions and re-interleaving again in registers. Measured (same bench,
+//! thread CPU time, medians of runs on a machine at load 2–8, Msamples/s,
+//! FFA / direct on AVX-512): 64 taps 880–960 / 815–850 (1.05–1.14×), 128 taps
+//! 520–560 / 410–435 (1.25–1.30×), 32 taps 1015 / 1600 (0.63×: 8-tap sub-filters
+//! leave the kernel load-bound). On the AVX2 backend the split and recombination are
+//! the scalar bodies vectorised by LLVM, and the FFA is slower than direct (64 taps:
+//! 625–720 / 830–840). A profile of the 64-tap FFA (perf, AVX-512): sub-filters 67 %
+//! (2.5–2.6 cycles per sample against the 2.25 of the FMA peak), split 13 %, recombination
+//! 15 %, input check 5 % (before it was fused). So the 64-tap FFA is bound by its
+//! nine FIR passes plus about 1.3 cycles per sample of split and recombination
+//! (loads, stores and permutes of 13 vectors per 16 groups), and stays at or just
+//! under 1 G samples/s here: it is offered as [`Method::Ffa`] but [`Method::Auto`]
+//! does not pick it for 64 taps (a 5–14 % gain is within the noise of this machine).
+//! It is worth choosing for 96–160 taps on AVX-512 once the crossover against the
+//! direct and FFT paths is measured on a quiet machine.
 //!
 //! # Tolerances
 //!
