@@ -41,7 +41,7 @@
 //! the post-additions and re-interleaving again in registers. Measured (same bench,
 //! thread CPU time, medians of runs on a machine at load 2–8, Msamples/s,
 //! FFA / direct on AVX-512): 64 taps 880–960 / 815–850 (1.05–1.14×), 128 taps
-//! 520–560 / 410–435 (1.25–1.30×), 32 taps 1015 / 1600 (0.63×: 8-tap sub-filters
+//! 520–570 / 410–435 (1.25–1.37×), 32 taps 1015 / 1600 (0.63×: 8-tap sub-filters
 //! leave the kernel load-bound). On the AVX2 backend the split and recombination are
 //! the scalar bodies vectorised by LLVM, and the FFA is slower than direct (64 taps:
 //! 625–720 / 830–840). A profile of the 64-tap FFA (perf, AVX-512): sub-filters 67 %
