@@ -51,8 +51,10 @@
 //! (loads, stores and permutes of 13 vectors per 16 groups), and stays at or just
 //! under 1 G samples/s here: it is offered as [`Method::Ffa`] but [`Method::Auto`]
 //! does not pick it for 64 taps (a 5–14 % gain is within the noise of this machine).
-//! It is worth choosing for 96–160 taps on AVX-512 once the crossover against the
-//! direct and FFT paths is measured on a quiet machine.
+//! From 96 to 192 taps it wins on AVX-512 (one run at load 9, FFA / direct / FFT in
+//! Msamples/s): 96 taps 647 / 542 / 310, 160 taps 389 / 322 / 326, 192 taps
+//! 364 / 270 / 317 — a candidate for [`Method::Auto`] on AVX-512 over that range
+//! (and a higher crossover to the FFT) once confirmed on a quieter machine.
 //!
 //! # Tolerances
 //!
