@@ -3,6 +3,7 @@
 //! machine), on blocks of 256 Ki samples:
 //!
 //! - `conv/direct_<backend>/<len>`: the direct kernel of each backend this CPU runs;
+//! - `conv/ffa_<backend>/<len>`: the nested 2×2 fast FIR algorithm (`Method::Ffa`);
 //! - `conv/fft/<len>`: FFT overlap-save;
 //!
 //! for response lengths around the crossover and the two targets of issue 5 (64 taps
@@ -54,6 +55,19 @@ fn conv<M: Measurement>(c: &mut Criterion<M>) {
         for &m in lens.iter().filter(|&&m| m <= 512) {
             let h = signal(m, m as u64);
             let mut cv = Convolver::with_method(&h, Method::Direct)
+                .unwrap()
+                .with_backend(backend)
+                .unwrap();
+            group.bench_with_input(BenchmarkId::from_parameter(m), &m, |b, _| {
+                b.iter(|| cv.process_into(black_box(&x), &mut out).unwrap())
+            });
+        }
+        group.finish();
+        let mut group = c.benchmark_group(format!("conv/ffa_{}", backend.name()));
+        group.throughput(Throughput::Elements(N as u64));
+        for &m in lens.iter().filter(|&&m| m <= 512) {
+            let h = signal(m, m as u64);
+            let mut cv = Convolver::with_method(&h, Method::Ffa)
                 .unwrap()
                 .with_backend(backend)
                 .unwrap();

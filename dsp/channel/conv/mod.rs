@@ -24,12 +24,37 @@
 //! measured at 57–59 G FMA/s on one core at about 3.66 GHz (`conv/fma_peak` in
 //! `benches/channel.rs`). So no direct kernel can exceed `58.6 G / m` samples/s:
 //! 0.92 G samples/s for 64 taps. The kernels reach about 0.9 G samples/s for 64 taps on
-//! data in L1/L2 and 0.70–0.76 G samples/s in the bench (256 Ki samples, which stream
+//! data in L1/L2 and 0.70–0.85 G samples/s in the bench (256 Ki samples, which stream
 //! through L2/L3, on a loaded machine); 1 G samples/s for 64 taps is not reachable by
 //! a direct form on this core. A 2-parallel fast FIR algorithm (three half-length
 //! sub-filters: 48 instead of 64 multiply-adds per output) was tried and gave
 //! 0.8–1.1× the direct kernel from 32 to 128 taps — the de-interleaving of the input
 //! and the interleaving of the output eat the 25 % saved — so it is not used.
+//!
+//! # Fast FIR algorithm ([`Method::Ffa`])
+//!
+//! The nested 2×2 FFA (`ffa.rs`) cuts the multiply-adds to `9/16`: nine sub-filters
+//! of `⌈m/4⌉` taps on polyphase streams, split from the input once per block of
+//! 1024 samples (the streams stay in L1), by `vpermt2ps` on AVX-512 (a 4 × 16
+//! transpose in registers, the five pre-additions and the input's finite check fused
+//! into the same pass), with the sub-filters on the register-blocked FIR kernel and
+//! the post-additions and re-interleaving again in registers. Measured (same bench,
+//! thread CPU time, medians of runs on a machine at load 2–8, Msamples/s,
+//! FFA / direct on AVX-512): 64 taps 880–960 / 815–850 (1.05–1.14×), 128 taps
+//! 520–570 / 410–435 (1.25–1.37×), 32 taps 1015 / 1600 (0.63×: 8-tap sub-filters
+//! leave the kernel load-bound). On the AVX2 backend the split and recombination are
+//! the scalar bodies vectorised by LLVM, and the FFA is slower than direct (64 taps:
+//! 625–720 / 830–840). A profile of the 64-tap FFA (perf, AVX-512): sub-filters 67 %
+//! (2.5–2.6 cycles per sample against the 2.25 of the FMA peak), split 13 %, recombination
+//! 15 %, input check 5 % (before it was fused). So the 64-tap FFA is bound by its
+//! nine FIR passes plus about 1.3 cycles per sample of split and recombination
+//! (loads, stores and permutes of 13 vectors per 16 groups), and stays at or just
+//! under 1 G samples/s here: it is offered as [`Method::Ffa`] but [`Method::Auto`]
+//! does not pick it for 64 taps (a 5–14 % gain is within the noise of this machine).
+//! From 96 to 192 taps it wins on AVX-512 (one run at load 9, FFA / direct / FFT in
+//! Msamples/s): 96 taps 647 / 542 / 310, 160 taps 389 / 322 / 326, 192 taps
+//! 364 / 270 / 317 — a candidate for [`Method::Auto`] on AVX-512 over that range
+//! (and a higher crossover to the FFT) once confirmed on a quieter machine.
 //!
 //! # Tolerances
 //!
@@ -37,6 +62,11 @@
 //! every output is within `tol · Σ|h| · max|x|` of it, with `tol` =
 //! [`SIMD_TOLERANCE`] for the direct kernels and [`FFT_TOLERANCE`] for the FFT path.
 
+#[cfg(target_arch = "x86_64")]
+mod avx2;
+#[cfg(target_arch = "x86_64")]
+mod avx512;
+mod ffa;
 mod fft;
 mod scalar;
 
@@ -72,6 +102,9 @@ pub enum Method {
     Direct,
     /// FFT overlap-save.
     Fft,
+    /// Nested 2×2 fast FIR algorithm: nine direct sub-filters of `⌈len/4⌉` taps on
+    /// the polyphase streams (`9/16` of the multiply-adds of [`Method::Direct`]).
+    Ffa,
 }
 
 #[derive(Debug, Clone)]
@@ -84,6 +117,7 @@ enum Engine {
         scratch: Vec<f32>,
     },
     Fft(Box<fft::FftConv>),
+    Ffa(Box<ffa::Ffa>),
 }
 
 /// A streaming convolution with a fixed response, state kept across calls.
@@ -125,19 +159,19 @@ impl Convolver {
         }
         check_finite("response", response)?;
         let m = response.len();
-        let direct = match method {
-            Method::Auto => m <= DIRECT_MAX_LEN,
-            Method::Direct => true,
-            Method::Fft => false,
+        let method = match method {
+            Method::Auto if m <= DIRECT_MAX_LEN => Method::Direct,
+            Method::Auto => Method::Fft,
+            other => other,
         };
-        let engine = if direct {
-            Engine::Direct {
+        let engine = match method {
+            Method::Ffa => Engine::Ffa(Box::new(ffa::Ffa::new(response))),
+            Method::Fft => Engine::Fft(Box::new(fft::FftConv::new(response, fft::fft_len(m)))),
+            _ => Engine::Direct {
                 rev: response.iter().rev().copied().collect(),
                 hist: vec![0.0; m - 1],
                 scratch: Vec::new(),
-            }
-        } else {
-            Engine::Fft(Box::new(fft::FftConv::new(response, fft::fft_len(m))))
+            },
         };
         Ok(Convolver {
             response: response.to_vec(),
@@ -163,13 +197,14 @@ impl Convolver {
         match self.engine {
             Engine::Direct { .. } => Method::Direct,
             Engine::Fft(_) => Method::Fft,
+            Engine::Ffa(_) => Method::Ffa,
         }
     }
 
     /// The FFT length and the outputs per FFT block, for the FFT method.
     pub fn fft_block(&self) -> Option<(usize, usize)> {
         match &self.engine {
-            Engine::Direct { .. } => None,
+            Engine::Direct { .. } | Engine::Ffa(_) => None,
             Engine::Fft(f) => Some((f.fft_len(), f.block_len())),
         }
     }
@@ -184,6 +219,7 @@ impl Convolver {
         match &mut self.engine {
             Engine::Direct { hist, .. } => hist.fill(0.0),
             Engine::Fft(f) => f.reset(),
+            Engine::Ffa(f) => f.reset(),
         }
     }
 
@@ -199,8 +235,11 @@ impl Convolver {
                 actual: out.len(),
             });
         }
-        crate::eq::ffe::check_finite(self.backend, "x", x)?;
         let backend = self.backend;
+        // The FFA checks the input in its polyphase split, which reads it anyway.
+        if !matches!(self.engine, Engine::Ffa(_)) {
+            crate::eq::ffe::check_finite(backend, "x", x)?;
+        }
         match &mut self.engine {
             Engine::Direct { rev, hist, scratch } => {
                 let h = hist.len();
@@ -223,6 +262,11 @@ impl Convolver {
                 }
             }
             Engine::Fft(f) => f.process(x, out),
+            Engine::Ffa(f) => {
+                if !f.process(backend, x, out) {
+                    return crate::error::check_finite("x", x);
+                }
+            }
         }
         Ok(())
     }
@@ -303,6 +347,79 @@ mod tests {
     }
 
     #[test]
+    fn ffa_matches_the_reference_on_every_backend() {
+        for m in [1, 2, 3, 4, 5, 7, 16, 31, 48, 63, 64, 65, 100, 160, 300] {
+            let h = lcg(90 + m as u64, m);
+            // Longer than a block of groups (4 · 255 inputs) and not a multiple of 4.
+            let x = lcg(91 + m as u64, 4 * ffa::BLOCK * 2 + 37);
+            let want = reference_convolution(&h, &x);
+            for b in Backend::available() {
+                let mut c = Convolver::with_method(&h, Method::Ffa)
+                    .unwrap()
+                    .with_backend(b)
+                    .unwrap();
+                assert_eq!(c.method(), Method::Ffa);
+                check_close(
+                    &c.process(&x).unwrap(),
+                    &want,
+                    &h,
+                    &x,
+                    SIMD_TOLERANCE,
+                    &format!("ffa {b:?} m={m}"),
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn ffa_impulse_gives_the_response() {
+        let h: Vec<f32> = (1..=64).map(|v| v as f32).collect();
+        let mut x = vec![0.0; 300];
+        x[3] = 1.0;
+        for b in Backend::available() {
+            let y = Convolver::with_method(&h, Method::Ffa)
+                .unwrap()
+                .with_backend(b)
+                .unwrap()
+                .process(&x)
+                .unwrap();
+            // Small integers: every sum is exact in f32.
+            for (n, v) in y.iter().enumerate() {
+                let want = if (3..67).contains(&n) {
+                    (n - 2) as f32
+                } else {
+                    0.0
+                };
+                assert_eq!(*v, want, "{b:?} y[{n}]");
+            }
+        }
+    }
+
+    #[test]
+    fn ffa_clone_continues_the_stream() {
+        // A clone's buffers sit at other addresses: the state moves to their
+        // alignment and the stream goes on with the same bits.
+        let h = lcg(5, 64);
+        let x = lcg(6, 3001);
+        for b in Backend::available() {
+            let new = || {
+                Convolver::with_method(&h, Method::Ffa)
+                    .unwrap()
+                    .with_backend(b)
+                    .unwrap()
+            };
+            let whole = new().process(&x).unwrap();
+            let mut c = new();
+            let mut y = c.process(&x[..1203]).unwrap();
+            let mut clones: Vec<Convolver> = (0..8).map(|_| c.clone()).collect();
+            drop(c);
+            let mut d = clones.pop().unwrap();
+            y.extend(d.process(&x[1203..]).unwrap());
+            assert_eq!(y, whole, "{b:?}");
+        }
+    }
+
+    #[test]
     fn direct_and_fft_agree_within_1e_5_relative() {
         for m in [16, 100, 1024] {
             let h = lcg(7 * m as u64, m);
@@ -369,11 +486,35 @@ mod tests {
         assert!(e.contains("`response`") && e.contains("1..="), "{e}");
         let e = Convolver::new(&[1.0, f32::NAN]).unwrap_err().to_string();
         assert!(e.contains("`response`") && e.contains("index 1"), "{e}");
-        for method in [Method::Direct, Method::Fft] {
+        for method in [Method::Direct, Method::Fft, Method::Ffa] {
             let mut c = Convolver::with_method(&[1.0, 0.5], method).unwrap();
             let e = c.process(&[0.0, f32::INFINITY]).unwrap_err().to_string();
             assert!(e.contains("`x`"), "{e}");
             assert!(c.process_into(&[0.0; 3], &mut [0.0; 2]).is_err());
+        }
+        // A bad sample anywhere in a long chunk leaves the state untouched.
+        let h = lcg(8, 64);
+        let x = lcg(9, 3000);
+        for b in Backend::available() {
+            for method in [Method::Direct, Method::Ffa] {
+                let new = || {
+                    Convolver::with_method(&h, method)
+                        .unwrap()
+                        .with_backend(b)
+                        .unwrap()
+                };
+                let whole = new().process(&x).unwrap();
+                let mut c = new();
+                let mut y = c.process(&x[..1001]).unwrap();
+                for bad in [1, 1500, 1998] {
+                    let mut z = x[1001..].to_vec();
+                    z[bad] = f32::NAN;
+                    let e = c.process(&z).unwrap_err().to_string();
+                    assert!(e.contains(&format!("index {bad}")), "{e}");
+                }
+                y.extend(c.process(&x[1001..]).unwrap());
+                assert_eq!(y, whole, "{b:?} {method:?}");
+            }
         }
     }
 
@@ -400,6 +541,29 @@ mod tests {
                 let mut c = Convolver::with_method(&h, Method::Direct).unwrap().with_backend(b).unwrap();
                 prop_assert_eq!(&chunked(&mut c, &x, &cuts), &whole);
             }
+        }
+
+        #[test]
+        fn ffa_is_chunk_invariant_bit_for_bit(m in 1usize..180, seed in 0u64..1000, cuts in proptest::collection::vec(0usize..3000, 0..10)) {
+            let h = lcg(seed, m);
+            let x = lcg(seed + 1, 2500);
+            for b in Backend::available() {
+                let whole = Convolver::with_method(&h, Method::Ffa).unwrap().with_backend(b).unwrap().process(&x).unwrap();
+                let mut c = Convolver::with_method(&h, Method::Ffa).unwrap().with_backend(b).unwrap();
+                prop_assert_eq!(&chunked(&mut c, &x, &cuts), &whole);
+                c.reset();
+                prop_assert_eq!(&c.process(&x).unwrap(), &whole);
+            }
+        }
+
+        #[test]
+        fn ffa_is_chunk_invariant_sample_by_sample(m in 1usize..40, seed in 0u64..1000) {
+            let h = lcg(seed, m);
+            let x = lcg(seed + 1, 300);
+            let whole = Convolver::with_method(&h, Method::Ffa).unwrap().process(&x).unwrap();
+            let mut c = Convolver::with_method(&h, Method::Ffa).unwrap();
+            let got: Vec<f32> = x.iter().flat_map(|v| c.process(&[*v]).unwrap()).collect();
+            prop_assert_eq!(&got, &whole);
         }
 
         #[test]

@@ -11,6 +11,10 @@
 //!
 //! A channel model takes [`Network::sdd21`] (or `s_param(2, 1)` for a two-port) as
 //! its transfer function.
+//!
+//! Speed (`benches/touchstone.rs`, a generated 10 MB 4-port 1.x file, wall time on
+//! a Zen 4 core at machine load 9): 28 ms in RI (340 MiB/s), 50 ms in DB
+//! (190 MiB/s) — the bound is one second.
 
 mod loss;
 mod mixed_mode;
