@@ -439,20 +439,25 @@ fn load_chunk<const W: usize>(
         // the hardware prefetchers. Every 32 symbols (64 bytes, so every line once)
         // fetch the next line into L2 (256 rows of lines ahead would not fit L1).
         // (Chunks start at any residue mod 4: a padded start shifts them.)
-        let ahead = p % 32 < 4;
-        for (cw, row) in rows.chunks(stride).take(64 * W).enumerate() {
-            if ahead {
-                if let Some(x) = row.get(p + 32) {
-                    prefetch(x);
+        let ahead = p % 32 >= 28;
+        let rows = &rows[..(64 * W - 1) * stride + len];
+        for c in 0..64 {
+            let mut v = [0u64; W];
+            for w in 0..W {
+                let row = &rows[(64 * w + c) * stride..];
+                if ahead {
+                    if let Some(x) = row.get(p + 4) {
+                        prefetch(x);
+                    }
                 }
+                v[w] = match row.get(p..p + 4) {
+                    Some(&[a, b, c, d]) => {
+                        a as u64 | (b as u64) << 16 | (c as u64) << 32 | (d as u64) << 48
+                    }
+                    _ => 0,
+                };
             }
-            let v = match row.get(p..p + 4) {
-                Some(&[a, b, c, d]) => {
-                    a as u64 | (b as u64) << 16 | (c as u64) << 32 | (d as u64) << 48
-                }
-                _ => 0,
-            };
-            m[cw % 64].0[cw / 64] = v;
+            m[c] = Lanes(v);
         }
         transpose64(m);
         return;
