@@ -767,6 +767,13 @@ pub(crate) trait Plane<const W: usize>: Copy {
     fn from_lanes(l: Lanes<W>) -> Self;
     /// To lane words.
     fn to_lanes(self) -> Lanes<W>;
+    /// One Horner chunk ([`horner_chunk`] on this type): the hook through which
+    /// a shim runs the kernel compiled with more target features than the
+    /// transposes around it (`syndrome/avx512.rs`).
+    #[inline(always)]
+    fn horner(acc: &mut [Planes<W>], input: &[Planes<W>]) {
+        horner_chunk::<W, Self>(acc, input)
+    }
 }
 
 impl<const W: usize> Plane<W> for Lanes<W> {
@@ -852,7 +859,10 @@ const HORNER_CHUNK: usize = 8;
 /// [`horner_root`] for every root `α^j`, `j < acc.len()`: the residue `j mod 10`
 /// picks one of ten compiled variants.
 #[inline(always)]
-fn horner_chunk<const W: usize, P: Plane<W>>(acc: &mut [Planes<W>], input: &[Planes<W>]) {
+pub(crate) fn horner_chunk<const W: usize, P: Plane<W>>(
+    acc: &mut [Planes<W>],
+    input: &[Planes<W>],
+) {
     let acc = P::cast_mut(acc);
     let input = P::cast(input);
     for (j, a) in acc.iter_mut().enumerate() {
@@ -876,7 +886,7 @@ fn horner_chunk<const W: usize, P: Plane<W>>(acc: &mut [Planes<W>], input: &[Pla
 /// (`rows[c·stride ..]`, transmission order: symbol 0 is the highest power) at
 /// `α^j` for every `j < acc.len()`, by Horner's rule, bit-sliced: afterwards
 /// `acc[j]` holds the values. Leading zeros pad `len` to whole chunks (they do not
-/// change a Horner sum).
+/// change a Horner sum). Bits 10–15 of every symbol read are ORed into `high`.
 #[inline(always)]
 pub(crate) fn evaluate<const W: usize, P: Plane<W>>(
     rows: &[u16],
@@ -885,6 +895,7 @@ pub(crate) fn evaluate<const W: usize, P: Plane<W>>(
     len: usize,
     acc: &mut [Planes<W>],
     chunk: &mut [Lanes<W>; 64],
+    high: &mut Lanes<W>,
 ) {
     for a in acc.iter_mut() {
         *a = [Lanes::ZERO; 10];
@@ -899,9 +910,15 @@ pub(crate) fn evaluate<const W: usize, P: Plane<W>>(
                 for b in 0..10 {
                     d[4 * q + u][b] = chunk[16 * u + b];
                 }
+                // Bits 10–15 of the symbols: non-zero only for symbols ≥ 1024,
+                // so the input check costs six ORs per symbol here instead of a
+                // pass over the batch.
+                for b in 10..16 {
+                    *high = high.or(chunk[16 * u + b]);
+                }
             }
         }
-        horner_chunk::<W, P>(acc, &d);
+        P::horner(acc, &d);
         pos += HORNER_CHUNK as isize;
     }
 }
@@ -1044,6 +1061,8 @@ pub(crate) fn chien_search<const W: usize, P: Plane<W>>(
 
 /// Parity of `count` messages (rows of `k` symbols in `messages`), written to
 /// `out[c·out_stride .. c·out_stride + 2t]` for row `c`, in groups of `64·W`.
+/// Returns whether every message symbol is `< 1024` (if not, `out` holds
+/// garbage: the caller reports the error).
 #[inline(always)]
 pub(crate) fn parity_batch<const W: usize, P: Plane<W>>(
     code: &SlicedCode,
@@ -1052,7 +1071,7 @@ pub(crate) fn parity_batch<const W: usize, P: Plane<W>>(
     count: usize,
     out: &mut [u16],
     out_stride: usize,
-) {
+) -> bool {
     let group = 64 * W;
     if !code.interp.is_empty() {
         // Evaluation and interpolation: e_j = m(α^j) by Horner (Σ (j + 10) XORs
@@ -1064,10 +1083,19 @@ pub(crate) fn parity_batch<const W: usize, P: Plane<W>>(
         let mut values = vec![[Lanes::<W>::ZERO; 10]; two_t];
         let mut parity = vec![[Lanes::<W>::ZERO; 10]; two_t];
         let mut subsets = Subsets::new();
+        let mut high = Lanes::<W>::ZERO;
         let mut first = 0;
         while first < count {
             let c = group.min(count - first);
-            evaluate::<W, P>(&messages[first * k..], k, c, k, &mut values, &mut chunk);
+            evaluate::<W, P>(
+                &messages[first * k..],
+                k,
+                c,
+                k,
+                &mut values,
+                &mut chunk,
+                &mut high,
+            );
             linear_map(&values, &code.interp, &mut parity, &mut subsets);
             store_planes(
                 &parity,
@@ -1078,7 +1106,7 @@ pub(crate) fn parity_batch<const W: usize, P: Plane<W>>(
             );
             first += c;
         }
-        return;
+        return high.is_zero();
     }
     let mut reg = Register::<W>::new(code.two_t);
     let mut first = 0;
@@ -1093,11 +1121,20 @@ pub(crate) fn parity_batch<const W: usize, P: Plane<W>>(
         reg.store(&rem, &mut out[first * out_stride..], out_stride, c);
         first += c;
     }
+    in_range(&messages[..count * k])
+}
+
+/// Whether every symbol is `< 1024` (for the kernels that do not see bits
+/// 10–15 on the way).
+#[inline(always)]
+pub(crate) fn in_range(x: &[u16]) -> bool {
+    x.iter().fold(0, |a, &v| a | v) < 1024
 }
 
 /// Syndromes of `count` received words (rows of `n` symbols), `2t` per word to
 /// `syndromes` (row stride `2t`), in groups of `64·W`. A group whose remainders
-/// are all zero gets zeros without the evaluation at the roots.
+/// are all zero gets zeros without the evaluation at the roots. Returns whether
+/// every symbol is `< 1024` (if not, the syndromes are garbage).
 #[inline(always)]
 pub(crate) fn syndrome_batch<const W: usize, P: Plane<W>>(
     code: &SlicedCode,
@@ -1105,7 +1142,7 @@ pub(crate) fn syndrome_batch<const W: usize, P: Plane<W>>(
     n: usize,
     count: usize,
     syndromes: &mut [u16],
-) {
+) -> bool {
     let two_t = code.two_t;
     let k = n - two_t;
     let mut planes = vec![[Lanes::ZERO; 10]; two_t];
@@ -1114,12 +1151,13 @@ pub(crate) fn syndrome_batch<const W: usize, P: Plane<W>>(
         // S_j = r(α^j) directly by Horner over all n symbols: 735 XORs per symbol
         // for KP4 against the divider's 1460 (and 2t symbols more).
         let mut chunk = [Lanes::<W>::ZERO; 64];
+        let mut high = Lanes::<W>::ZERO;
         let mut first = 0;
         while first < count {
             let c = group.min(count - first);
             let rows = &words[first * n..(first + c) * n];
             let out = &mut syndromes[first * two_t..(first + c) * two_t];
-            evaluate::<W, P>(rows, n, c, n, &mut planes, &mut chunk);
+            evaluate::<W, P>(rows, n, c, n, &mut planes, &mut chunk, &mut high);
             let mut any = Lanes::<W>::ZERO;
             for p in planes.iter().flatten() {
                 any = any.or(*p);
@@ -1131,7 +1169,7 @@ pub(crate) fn syndrome_batch<const W: usize, P: Plane<W>>(
             }
             first += c;
         }
-        return;
+        return high.is_zero();
     }
     let mut reg = Register::<W>::new(two_t);
     let mut first = 0;
@@ -1153,6 +1191,7 @@ pub(crate) fn syndrome_batch<const W: usize, P: Plane<W>>(
         }
         first += c;
     }
+    in_range(&words[..count * n])
 }
 
 #[cfg(test)]

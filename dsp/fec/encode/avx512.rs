@@ -9,7 +9,7 @@
 //! Not run on machines without AVX-512; its tests skip there.
 
 use crate::fec::bitslice::{self, SlicedCode};
-use crate::fec::syndrome::Ymm;
+use crate::fec::syndrome::Ymm512;
 
 /// Parity of `count` messages (see `bitslice::parity_batch`), 256 at a time.
 ///
@@ -24,6 +24,6 @@ pub(crate) unsafe fn parity_batch(
     count: usize,
     out: &mut [u16],
     out_stride: usize,
-) {
-    bitslice::parity_batch::<4, Ymm>(code, messages, k, count, out, out_stride)
+) -> bool {
+    bitslice::parity_batch::<4, Ymm512>(code, messages, k, count, out, out_stride)
 }
