@@ -420,10 +420,10 @@ fn prefetch(x: &u16) {
 }
 
 /// Loads symbols `pos .. pos+4` (of `0..len`) of the group's codewords and
-/// transposes them: afterwards `m[16u + b]` is plane `b` of symbol `pos + u`.
+/// transposes them (the reference of [`Plane::load_full`]): afterwards `m[16u + b]` is plane `b` of symbol `pos + u`.
 /// Codeword `64w + c` of the group (`< count`) is row `(64w + c)·stride` of `rows`.
 #[inline(always)]
-fn load_chunk<const W: usize>(
+pub(crate) fn load_chunk<const W: usize>(
     rows: &[u16],
     stride: usize,
     count: usize,
@@ -767,6 +767,16 @@ pub(crate) trait Plane<const W: usize>: Copy {
     fn from_lanes(l: Lanes<W>) -> Self;
     /// To lane words.
     fn to_lanes(self) -> Lanes<W>;
+    /// Symbols `p .. p+4` of the 256 rows `rows[c·stride ..]` transposed into
+    /// `m` as [`load_chunk`] does for a full group (rows `16u + b`: plane `b` of
+    /// symbol `p + u`, bits 10–15 included); `false` if this type has no kernel
+    /// of its own (then [`load_chunk`] runs). The caller guarantees
+    /// `rows.len() ≥ 255·stride + p + 4`.
+    #[inline(always)]
+    fn load_full(rows: &[u16], stride: usize, p: usize, m: &mut [Lanes<W>; 64]) -> bool {
+        let _ = (rows, stride, p, m);
+        false
+    }
     /// One Horner chunk ([`horner_chunk`] on this type): the hook through which
     /// a shim runs the kernel compiled with more target features than the
     /// transposes around it (`syndrome/avx512.rs`).
@@ -905,7 +915,14 @@ pub(crate) fn evaluate<const W: usize, P: Plane<W>>(
     let mut d = [[Lanes::<W>::ZERO; 10]; HORNER_CHUNK];
     while pos < len as isize {
         for q in 0..HORNER_CHUNK / 4 {
-            load_chunk(rows, stride, count, pos + 4 * q as isize, len, chunk);
+            let at = pos + 4 * q as isize;
+            let full = count == 64 * W
+                && at >= 0
+                && at as usize + 4 <= len
+                && rows.len() >= (64 * W - 1) * stride + at as usize + 4;
+            if !(full && P::load_full(rows, stride, at as usize, chunk)) {
+                load_chunk(rows, stride, count, at, len, chunk);
+            }
             for u in 0..4 {
                 for b in 0..10 {
                     d[4 * q + u][b] = chunk[16 * u + b];
