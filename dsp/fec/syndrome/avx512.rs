@@ -169,6 +169,7 @@ fn perm2(a: __m512i, idx: [i64; 8], b: __m512i) -> __m512i {
 /// `rows.len() ≥ 255·stride + p + 4`.
 #[target_feature(enable = "avx2,avx512f,avx512bw,avx512vl,avx512vbmi,gfni")]
 #[inline(never)]
+#[allow(clippy::needless_range_loop)] // `w` indexes rows and `stage` columns alike
 unsafe fn load_gfni(rows: &[u16], stride: usize, p: usize, m: &mut [Lanes<4>; 64]) {
     let base = rows.as_ptr();
     let row = |r: usize| -> i64 {
@@ -282,7 +283,7 @@ mod tests {
                     x ^= x >> 7;
                     x ^= x << 17;
                     // Mostly 10-bit symbols, some with bits 10–15 set.
-                    if x % 7 == 0 {
+                    if x.is_multiple_of(7) {
                         (x >> 20) as u16
                     } else {
                         (x >> 20) as u16 & 1023
