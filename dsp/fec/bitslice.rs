@@ -37,7 +37,9 @@
 //! stages of masked shifts and XORs (the recursive block swap of Warren, *Hacker's
 //! Delight*, §7-3), on `W` groups of 64 codewords in parallel lanes. Row `16u + b`
 //! of the result is plane `b` of symbol `u`; rows `16u + 10 … 16u + 15` are zero.
-//! The same transposition turns planes back into symbols.
+//! The same transposition turns planes back into symbols. A [`Plane`] type may
+//! bring its own load of full groups ([`Plane::load_full`]: the GFNI transposes
+//! of `syndrome/avx512.rs`), tested bit-exact against this one.
 //!
 //! Every function here is `#[inline(always)]` and safe: the per-ISA shims
 //! (`encode/avx2.rs`, …) enable the target features and call them. The Horner

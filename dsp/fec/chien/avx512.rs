@@ -1,5 +1,5 @@
 //! AVX-512 shim: the bit-sliced Chien search, 256 positions per `ymm` register,
-//! compiled for AVX2 only (see `encode/avx512.rs` for why).
+//! compiled for AVX2 only (see `syndrome/avx512.rs` for why).
 
 use crate::fec::bitslice::{self, ChienTable};
 use crate::fec::syndrome::Ymm;

@@ -1,12 +1,6 @@
-//! AVX-512 shim: for now the same code as the AVX2 shim — the bit-sliced kernel on
-//! 256-codeword groups (`W = 4`, `ymm`) compiled for AVX2 only. Measured on Zen 4
-//! (thread CPU time), every AVX-512 build of the generic body was slower: with
-//! `zmm` (`W = 8`) twice the L1 working set and gathers for table look-ups; with
-//! AVX-512VL on `ymm` (32 registers, `vpternlogq`) LLVM vectorises the 64×64
-//! transposes *across rows* with `vpgatherqq`/`vpscatterqq`, which are slow there
-//! (encode 4.4 vs 6.8 Gbit/s); and Zen 4 runs `zmm` XORs as two halves and
-//! `vpternlogq` at half the rate of `vpxor`, so the XOR-bound kernels gain little.
-//! Not run on machines without AVX-512; its tests skip there.
+//! AVX-512 shim: the bit-sliced encoder on 256-codeword groups with the
+//! `Ymm512` plane of `syndrome/avx512.rs` (Horner chunks compiled with
+//! AVX-512VL, GFNI transposes where the CPU has them).
 
 use crate::fec::bitslice::{self, SlicedCode};
 use crate::fec::syndrome::Ymm512;

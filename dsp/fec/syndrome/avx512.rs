@@ -1,12 +1,13 @@
-//! AVX-512 shim: for now the same code as the AVX2 shim — the bit-sliced kernel on
-//! 256-codeword groups (`W = 4`, `ymm`) compiled for AVX2 only. Measured on Zen 4
-//! (thread CPU time), every AVX-512 build of the generic body was slower: with
-//! `zmm` (`W = 8`) twice the L1 working set and gathers for table look-ups; with
-//! AVX-512VL on `ymm` (32 registers, `vpternlogq`) LLVM vectorises the 64×64
-//! transposes *across rows* with `vpgatherqq`/`vpscatterqq`, which are slow there
-//! (encode 4.4 vs 6.8 Gbit/s); and Zen 4 runs `zmm` XORs as two halves and
-//! `vpternlogq` at half the rate of `vpxor`, so the XOR-bound kernels gain little.
-//! Not run on machines without AVX-512; its tests skip there.
+//! AVX-512 shim: the bit-sliced kernel on 256-codeword groups (`W = 4`, `ymm`),
+//! its plane type [`Ymm512`] routing two pieces to code compiled with more
+//! features than the AVX2 body around them: the Horner chunks (AVX-512VL: 32
+//! `ymm` registers, `vpternlogq`) and, where the CPU has GFNI and AVX-512VBMI
+//! (detected at run time), the loads and 64×64 bit transposes of full groups
+//! ([`load_gfni`]). The rest stays AVX2 code: compiled with AVX-512, LLVM
+//! vectorised the generic transposes *across rows* with
+//! `vpgatherqq`/`vpscatterqq`, which are slow on Zen 4, and `zmm` planes
+//! (`W = 8`) doubled the L1 working set. Not run on machines without AVX-512;
+//! its tests skip there.
 
 use std::arch::x86_64::{
     __m256i, __m512i, _mm512_gf2p8affine_epi64_epi8, _mm512_loadu_si512, _mm512_permutex2var_epi64,
