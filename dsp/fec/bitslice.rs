@@ -1032,6 +1032,9 @@ pub(crate) fn chien_search<const W: usize, P: Plane<W>>(
     roots: &mut Vec<usize>,
 ) {
     roots.clear();
+    if table.groups == 3 {
+        return chien_search_groups::<W, P, 3>(table, lambda, max_roots, roots);
+    }
     let l0 = lambda.first().copied().unwrap_or(0);
     let (zero, ones) = (
         P::from_lanes(Lanes::ZERO),
@@ -1061,6 +1064,64 @@ pub(crate) fn chien_search<const W: usize, P: Plane<W>>(
         }
         let mut any = zero;
         for p in &acc {
+            any = any.or(*p);
+        }
+        let any = any.to_lanes();
+        for w in 0..W {
+            let mut zeros = !any.0[w] & table.valid[g].0[w];
+            while zeros != 0 {
+                let c = zeros.trailing_zeros() as usize;
+                roots.push(64 * (W * g + w) + c);
+                if roots.len() >= max_roots {
+                    return;
+                }
+                zeros &= zeros - 1;
+            }
+        }
+    }
+}
+
+/// [`chien_search`] for a table of exactly `G` groups (KP4 and KR4: 3), all
+/// groups at once: a coefficient's subset indices are read once for the `G`
+/// groups (the index arithmetic was most of the work), the `10·G` accumulators
+/// kept in registers where the shim has enough of them (AVX-512VL: 32).
+#[inline(always)]
+fn chien_search_groups<const W: usize, P: Plane<W>, const G: usize>(
+    table: &ChienTable<W>,
+    lambda: &[u16],
+    max_roots: usize,
+    roots: &mut Vec<usize>,
+) {
+    let l0 = lambda.first().copied().unwrap_or(0);
+    let (zero, ones) = (
+        P::from_lanes(Lanes::ZERO),
+        P::from_lanes(Lanes([u64::MAX; W])),
+    );
+    let mut acc = [[zero; 10]; G];
+    for a in acc.iter_mut() {
+        for (b, p) in a.iter_mut().enumerate() {
+            if l0 >> b & 1 == 1 {
+                *p = ones;
+            }
+        }
+    }
+    for (k, &lk) in lambda.iter().enumerate().skip(1) {
+        if lk == 0 || k > table.max_degree {
+            continue;
+        }
+        let idx = &ALL_CONST_INDEX[(lk & 1023) as usize];
+        let subs = &table.subsets[(k - 1) * G..k * G];
+        for o in 0..10 {
+            let (lo, hi) = ((idx[o] & 31) as usize, (idx[10 + o] & 31) as usize);
+            for g in 0..G {
+                let (tl, th) = (P::cast_table(&subs[g].lo), P::cast_table(&subs[g].hi));
+                acc[g][o] = acc[g][o].xor(tl[lo]).xor(th[hi]);
+            }
+        }
+    }
+    for g in 0..G {
+        let mut any = zero;
+        for p in &acc[g] {
             any = any.or(*p);
         }
         let any = any.to_lanes();
