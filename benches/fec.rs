@@ -25,9 +25,12 @@
 //! | avx512 (GFNI) | 13.6–14.2 | 14.9–16.4 | 10.0–11.4 | 2.12–2.15 |
 //! | avx2    | 10.4–11.3 | 11.3–12.4 | 8.4–9.1 | 2.04 |
 //!
-//! Medians under that load were 7.5–10.2, 8.2–12.8, 6.0–9.3 and 1.95–2.04 for
-//! the AVX-512 backend (the machine's three other jobs were compiling). The
-//! same day before this round (same bench, medians): 8.8, 8.7, 6.9, 1.52.
+//! Medians of 21 runs, three runs, with the machine quiet (load 0.3):
+//! AVX-512 encode 13.5–14.0, decode clean 14.8–15.5, BER 2.4e-4 10.2–10.6,
+//! 15 errors 2.12–2.17; AVX2 encode 9.4–10.9, clean 11.6–11.8, BER 8.7–9.1,
+//! 15 errors 2.05–2.10. Under load 6–8 the medians fell to 7.5–10.2, 8.2–12.8,
+//! 6.0–9.3 and 1.95–2.04 (AVX-512). The same bench before this round
+//! (medians, loaded): 8.8, 8.7, 6.9, 1.52.
 //! Criterion (wall time, loaded), AVX-512 / AVX2 ratio: encode 1.37, clean
 //! 1.29, BER 1.17, 15 errors 1.06.
 

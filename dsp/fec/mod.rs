@@ -119,7 +119,8 @@
 //! machine at load 6–7, best of 31 runs: `FEC_BEST=1 FEC_CPU_TIME=1 cargo bench
 //! --bench fec`): AVX-512 backend encode 14.2, decode clean 16, decode at BER
 //! 2.4e-4 11.2, decode with 15 errors in every word 2.1; the AVX2 backend in the
-//! same runs 10.7, 12.3, 8.9, 2.0. Medians under load are lower (`benches/fec.rs`).
+//! same runs 10.7, 12.3, 8.9, 2.0. Medians of 21 runs on the quiet machine:
+//! AVX-512 13.5–14.0, 14.8–15.5, 10.2–10.6, 2.12–2.17 (`benches/fec.rs`).
 //!
 //! What bounds the throughput now (perf, AVX-512 backend): at BER 2.4e-4 the
 //! Horner XORs (735 per symbol of 256 words) and the row loads of the
