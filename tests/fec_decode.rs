@@ -280,3 +280,58 @@ fn bad_input_is_an_error_naming_the_argument() {
     w[100] = 5;
     assert_eq!(rs.decode_in_place(&mut w, &er).unwrap(), Outcome::Failed);
 }
+
+#[test]
+fn out_of_range_symbols_in_batches_are_found_on_every_backend() {
+    // The SIMD kernels check symbols on the way (bits 10–15 of the transposes):
+    // every batch entry point must still report the first bad symbol, whatever
+    // the backend, block (256 words) or position in the word.
+    use serdes_dsp::Error;
+    fn is(e: Error, name: &str, index: usize, value: u16) -> bool {
+        matches!(e, Error::OutOfRange { name: got, index: i, value: v, .. }
+            if got == name && i == index && v == u64::from(value))
+    }
+    for rs in [
+        ReedSolomon::kp4(),
+        ReedSolomon::kr4(),
+        ReedSolomon::new(200, 60).unwrap(),
+    ] {
+        let (n, k) = (rs.n(), rs.k());
+        for backend in Backend::available() {
+            let rs = rs.clone().with_backend(backend).unwrap();
+            for (count, word, pos, value) in [
+                (300usize, 270usize, 0usize, 1024u16),
+                (300, 3, n - 1, 0xffff),
+                (40, 39, 17, 0x8000),
+                (5, 2, 9, 2047),
+            ] {
+                let msgs = vec![7u16; count * k];
+                let mut words = rs.encode_batch(&msgs).unwrap();
+                let index = word * n + pos;
+                words[index] = value;
+                let mut out = vec![0u16; words.len()];
+                let mut outcomes = vec![Outcome::Failed; count];
+                let e = rs
+                    .decode_batch_into(&words, None, &mut out, &mut outcomes)
+                    .unwrap_err();
+                assert!(is(e, "received", index, value), "{backend:?} n={n}");
+                let mut inplace = words.clone();
+                let e = rs
+                    .decode_batch_in_place(&mut inplace, None, &mut outcomes)
+                    .unwrap_err();
+                assert!(is(e, "words", index, value), "{backend:?} n={n}");
+                // The block holding the bad symbol is left as received.
+                let b = index / (256 * n) * 256 * n;
+                assert_eq!(inplace[b..], words[b..]);
+                let mut syn = vec![0u16; count * rs.parity_len()];
+                let e = rs.syndromes_batch_into(&words, &mut syn).unwrap_err();
+                assert!(is(e, "words", index, value), "{backend:?} n={n}");
+                let mut msgs = msgs;
+                let mi = word * k + pos.min(k - 1);
+                msgs[mi] = value;
+                let e = rs.encode_batch_into(&msgs, &mut out).unwrap_err();
+                assert!(is(e, "messages", mi, value), "{backend:?} n={n}");
+            }
+        }
+    }
+}

@@ -37,7 +37,9 @@
 //! stages of masked shifts and XORs (the recursive block swap of Warren, *Hacker's
 //! Delight*, §7-3), on `W` groups of 64 codewords in parallel lanes. Row `16u + b`
 //! of the result is plane `b` of symbol `u`; rows `16u + 10 … 16u + 15` are zero.
-//! The same transposition turns planes back into symbols.
+//! The same transposition turns planes back into symbols. A [`Plane`] type may
+//! bring its own load of full groups ([`Plane::load_full`]: the GFNI transposes
+//! of `syndrome/avx512.rs`), tested bit-exact against this one.
 //!
 //! Every function here is `#[inline(always)]` and safe: the per-ISA shims
 //! (`encode/avx2.rs`, …) enable the target features and call them. The Horner
@@ -420,10 +422,10 @@ fn prefetch(x: &u16) {
 }
 
 /// Loads symbols `pos .. pos+4` (of `0..len`) of the group's codewords and
-/// transposes them: afterwards `m[16u + b]` is plane `b` of symbol `pos + u`.
+/// transposes them (the reference of [`Plane::load_full`]): afterwards `m[16u + b]` is plane `b` of symbol `pos + u`.
 /// Codeword `64w + c` of the group (`< count`) is row `(64w + c)·stride` of `rows`.
 #[inline(always)]
-fn load_chunk<const W: usize>(
+pub(crate) fn load_chunk<const W: usize>(
     rows: &[u16],
     stride: usize,
     count: usize,
@@ -439,20 +441,25 @@ fn load_chunk<const W: usize>(
         // the hardware prefetchers. Every 32 symbols (64 bytes, so every line once)
         // fetch the next line into L2 (256 rows of lines ahead would not fit L1).
         // (Chunks start at any residue mod 4: a padded start shifts them.)
-        let ahead = p % 32 < 4;
-        for (cw, row) in rows.chunks(stride).take(64 * W).enumerate() {
-            if ahead {
-                if let Some(x) = row.get(p + 32) {
-                    prefetch(x);
+        let ahead = p % 32 >= 28;
+        let rows = &rows[..(64 * W - 1) * stride + len];
+        for c in 0..64 {
+            let mut v = [0u64; W];
+            for w in 0..W {
+                let row = &rows[(64 * w + c) * stride..];
+                if ahead {
+                    if let Some(x) = row.get(p + 4) {
+                        prefetch(x);
+                    }
                 }
+                v[w] = match row.get(p..p + 4) {
+                    Some(&[a, b, c, d]) => {
+                        a as u64 | (b as u64) << 16 | (c as u64) << 32 | (d as u64) << 48
+                    }
+                    _ => 0,
+                };
             }
-            let v = match row.get(p..p + 4) {
-                Some(&[a, b, c, d]) => {
-                    a as u64 | (b as u64) << 16 | (c as u64) << 32 | (d as u64) << 48
-                }
-                _ => 0,
-            };
-            m[cw % 64].0[cw / 64] = v;
+            m[c] = Lanes(v);
         }
         transpose64(m);
         return;
@@ -762,6 +769,23 @@ pub(crate) trait Plane<const W: usize>: Copy {
     fn from_lanes(l: Lanes<W>) -> Self;
     /// To lane words.
     fn to_lanes(self) -> Lanes<W>;
+    /// Symbols `p .. p+4` of the 256 rows `rows[c·stride ..]` transposed into
+    /// `m` as [`load_chunk`] does for a full group (rows `16u + b`: plane `b` of
+    /// symbol `p + u`, bits 10–15 included); `false` if this type has no kernel
+    /// of its own (then [`load_chunk`] runs). The caller guarantees
+    /// `rows.len() ≥ 255·stride + p + 4`.
+    #[inline(always)]
+    fn load_full(rows: &[u16], stride: usize, p: usize, m: &mut [Lanes<W>; 64]) -> bool {
+        let _ = (rows, stride, p, m);
+        false
+    }
+    /// One Horner chunk ([`horner_chunk`] on this type): the hook through which
+    /// a shim runs the kernel compiled with more target features than the
+    /// transposes around it (`syndrome/avx512.rs`).
+    #[inline(always)]
+    fn horner(acc: &mut [Planes<W>], input: &[Planes<W>]) {
+        horner_chunk::<W, Self>(acc, input)
+    }
 }
 
 impl<const W: usize> Plane<W> for Lanes<W> {
@@ -847,7 +871,10 @@ const HORNER_CHUNK: usize = 8;
 /// [`horner_root`] for every root `α^j`, `j < acc.len()`: the residue `j mod 10`
 /// picks one of ten compiled variants.
 #[inline(always)]
-fn horner_chunk<const W: usize, P: Plane<W>>(acc: &mut [Planes<W>], input: &[Planes<W>]) {
+pub(crate) fn horner_chunk<const W: usize, P: Plane<W>>(
+    acc: &mut [Planes<W>],
+    input: &[Planes<W>],
+) {
     let acc = P::cast_mut(acc);
     let input = P::cast(input);
     for (j, a) in acc.iter_mut().enumerate() {
@@ -871,7 +898,7 @@ fn horner_chunk<const W: usize, P: Plane<W>>(acc: &mut [Planes<W>], input: &[Pla
 /// (`rows[c·stride ..]`, transmission order: symbol 0 is the highest power) at
 /// `α^j` for every `j < acc.len()`, by Horner's rule, bit-sliced: afterwards
 /// `acc[j]` holds the values. Leading zeros pad `len` to whole chunks (they do not
-/// change a Horner sum).
+/// change a Horner sum). Bits 10–15 of every symbol read are ORed into `high`.
 #[inline(always)]
 pub(crate) fn evaluate<const W: usize, P: Plane<W>>(
     rows: &[u16],
@@ -880,6 +907,7 @@ pub(crate) fn evaluate<const W: usize, P: Plane<W>>(
     len: usize,
     acc: &mut [Planes<W>],
     chunk: &mut [Lanes<W>; 64],
+    high: &mut Lanes<W>,
 ) {
     for a in acc.iter_mut() {
         *a = [Lanes::ZERO; 10];
@@ -889,14 +917,27 @@ pub(crate) fn evaluate<const W: usize, P: Plane<W>>(
     let mut d = [[Lanes::<W>::ZERO; 10]; HORNER_CHUNK];
     while pos < len as isize {
         for q in 0..HORNER_CHUNK / 4 {
-            load_chunk(rows, stride, count, pos + 4 * q as isize, len, chunk);
+            let at = pos + 4 * q as isize;
+            let full = count == 64 * W
+                && at >= 0
+                && at as usize + 4 <= len
+                && rows.len() >= (64 * W - 1) * stride + at as usize + 4;
+            if !(full && P::load_full(rows, stride, at as usize, chunk)) {
+                load_chunk(rows, stride, count, at, len, chunk);
+            }
             for u in 0..4 {
                 for b in 0..10 {
                     d[4 * q + u][b] = chunk[16 * u + b];
                 }
+                // Bits 10–15 of the symbols: non-zero only for symbols ≥ 1024,
+                // so the input check costs six ORs per symbol here instead of a
+                // pass over the batch.
+                for b in 10..16 {
+                    *high = high.or(chunk[16 * u + b]);
+                }
             }
         }
-        horner_chunk::<W, P>(acc, &d);
+        P::horner(acc, &d);
         pos += HORNER_CHUNK as isize;
     }
 }
@@ -991,6 +1032,9 @@ pub(crate) fn chien_search<const W: usize, P: Plane<W>>(
     roots: &mut Vec<usize>,
 ) {
     roots.clear();
+    if table.groups == 3 {
+        return chien_search_groups::<W, P, 3>(table, lambda, max_roots, roots);
+    }
     let l0 = lambda.first().copied().unwrap_or(0);
     let (zero, ones) = (
         P::from_lanes(Lanes::ZERO),
@@ -1037,8 +1081,68 @@ pub(crate) fn chien_search<const W: usize, P: Plane<W>>(
     }
 }
 
+/// [`chien_search`] for a table of exactly `G` groups (KP4 and KR4: 3), all
+/// groups at once: a coefficient's subset indices are read once for the `G`
+/// groups (the index arithmetic was most of the work), the `10·G` accumulators
+/// kept in registers where the shim has enough of them (AVX-512VL: 32).
+#[inline(always)]
+fn chien_search_groups<const W: usize, P: Plane<W>, const G: usize>(
+    table: &ChienTable<W>,
+    lambda: &[u16],
+    max_roots: usize,
+    roots: &mut Vec<usize>,
+) {
+    let l0 = lambda.first().copied().unwrap_or(0);
+    let (zero, ones) = (
+        P::from_lanes(Lanes::ZERO),
+        P::from_lanes(Lanes([u64::MAX; W])),
+    );
+    let mut acc = [[zero; 10]; G];
+    for a in acc.iter_mut() {
+        for (b, p) in a.iter_mut().enumerate() {
+            if l0 >> b & 1 == 1 {
+                *p = ones;
+            }
+        }
+    }
+    for (k, &lk) in lambda.iter().enumerate().skip(1) {
+        if lk == 0 || k > table.max_degree {
+            continue;
+        }
+        let idx = &ALL_CONST_INDEX[(lk & 1023) as usize];
+        let subs = &table.subsets[(k - 1) * G..k * G];
+        for o in 0..10 {
+            let (lo, hi) = ((idx[o] & 31) as usize, (idx[10 + o] & 31) as usize);
+            for g in 0..G {
+                let (tl, th) = (P::cast_table(&subs[g].lo), P::cast_table(&subs[g].hi));
+                acc[g][o] = acc[g][o].xor(tl[lo]).xor(th[hi]);
+            }
+        }
+    }
+    for g in 0..G {
+        let mut any = zero;
+        for p in &acc[g] {
+            any = any.or(*p);
+        }
+        let any = any.to_lanes();
+        for w in 0..W {
+            let mut zeros = !any.0[w] & table.valid[g].0[w];
+            while zeros != 0 {
+                let c = zeros.trailing_zeros() as usize;
+                roots.push(64 * (W * g + w) + c);
+                if roots.len() >= max_roots {
+                    return;
+                }
+                zeros &= zeros - 1;
+            }
+        }
+    }
+}
+
 /// Parity of `count` messages (rows of `k` symbols in `messages`), written to
 /// `out[c·out_stride .. c·out_stride + 2t]` for row `c`, in groups of `64·W`.
+/// Returns whether every message symbol is `< 1024` (if not, `out` holds
+/// garbage: the caller reports the error).
 #[inline(always)]
 pub(crate) fn parity_batch<const W: usize, P: Plane<W>>(
     code: &SlicedCode,
@@ -1047,7 +1151,7 @@ pub(crate) fn parity_batch<const W: usize, P: Plane<W>>(
     count: usize,
     out: &mut [u16],
     out_stride: usize,
-) {
+) -> bool {
     let group = 64 * W;
     if !code.interp.is_empty() {
         // Evaluation and interpolation: e_j = m(α^j) by Horner (Σ (j + 10) XORs
@@ -1059,10 +1163,19 @@ pub(crate) fn parity_batch<const W: usize, P: Plane<W>>(
         let mut values = vec![[Lanes::<W>::ZERO; 10]; two_t];
         let mut parity = vec![[Lanes::<W>::ZERO; 10]; two_t];
         let mut subsets = Subsets::new();
+        let mut high = Lanes::<W>::ZERO;
         let mut first = 0;
         while first < count {
             let c = group.min(count - first);
-            evaluate::<W, P>(&messages[first * k..], k, c, k, &mut values, &mut chunk);
+            evaluate::<W, P>(
+                &messages[first * k..],
+                k,
+                c,
+                k,
+                &mut values,
+                &mut chunk,
+                &mut high,
+            );
             linear_map(&values, &code.interp, &mut parity, &mut subsets);
             store_planes(
                 &parity,
@@ -1073,7 +1186,7 @@ pub(crate) fn parity_batch<const W: usize, P: Plane<W>>(
             );
             first += c;
         }
-        return;
+        return high.is_zero();
     }
     let mut reg = Register::<W>::new(code.two_t);
     let mut first = 0;
@@ -1088,11 +1201,20 @@ pub(crate) fn parity_batch<const W: usize, P: Plane<W>>(
         reg.store(&rem, &mut out[first * out_stride..], out_stride, c);
         first += c;
     }
+    in_range(&messages[..count * k])
+}
+
+/// Whether every symbol is `< 1024` (for the kernels that do not see bits
+/// 10–15 on the way).
+#[inline(always)]
+pub(crate) fn in_range(x: &[u16]) -> bool {
+    x.iter().fold(0, |a, &v| a | v) < 1024
 }
 
 /// Syndromes of `count` received words (rows of `n` symbols), `2t` per word to
 /// `syndromes` (row stride `2t`), in groups of `64·W`. A group whose remainders
-/// are all zero gets zeros without the evaluation at the roots.
+/// are all zero gets zeros without the evaluation at the roots. Returns whether
+/// every symbol is `< 1024` (if not, the syndromes are garbage).
 #[inline(always)]
 pub(crate) fn syndrome_batch<const W: usize, P: Plane<W>>(
     code: &SlicedCode,
@@ -1100,7 +1222,7 @@ pub(crate) fn syndrome_batch<const W: usize, P: Plane<W>>(
     n: usize,
     count: usize,
     syndromes: &mut [u16],
-) {
+) -> bool {
     let two_t = code.two_t;
     let k = n - two_t;
     let mut planes = vec![[Lanes::ZERO; 10]; two_t];
@@ -1109,12 +1231,13 @@ pub(crate) fn syndrome_batch<const W: usize, P: Plane<W>>(
         // S_j = r(α^j) directly by Horner over all n symbols: 735 XORs per symbol
         // for KP4 against the divider's 1460 (and 2t symbols more).
         let mut chunk = [Lanes::<W>::ZERO; 64];
+        let mut high = Lanes::<W>::ZERO;
         let mut first = 0;
         while first < count {
             let c = group.min(count - first);
             let rows = &words[first * n..(first + c) * n];
             let out = &mut syndromes[first * two_t..(first + c) * two_t];
-            evaluate::<W, P>(rows, n, c, n, &mut planes, &mut chunk);
+            evaluate::<W, P>(rows, n, c, n, &mut planes, &mut chunk, &mut high);
             let mut any = Lanes::<W>::ZERO;
             for p in planes.iter().flatten() {
                 any = any.or(*p);
@@ -1126,7 +1249,7 @@ pub(crate) fn syndrome_batch<const W: usize, P: Plane<W>>(
             }
             first += c;
         }
-        return;
+        return high.is_zero();
     }
     let mut reg = Register::<W>::new(two_t);
     let mut first = 0;
@@ -1148,6 +1271,7 @@ pub(crate) fn syndrome_batch<const W: usize, P: Plane<W>>(
         }
         first += c;
     }
+    in_range(&words[..count * n])
 }
 
 #[cfg(test)]

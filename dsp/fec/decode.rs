@@ -65,6 +65,7 @@ pub(crate) struct Scratch {
     roots: Vec<usize>,
     values: Vec<u16>,
     check: Vec<u16>,
+    log_syn: Vec<u16>,
 }
 
 /// `z^2 + z` for `z` in GF(2^10), in a `const fn` (carry-less square, reduced).
@@ -113,16 +114,10 @@ const fn build_expz() -> [u16; 4096] {
 
 /// `LOG` with `LOGZ[0] = 2047`, and `EXP` extended by zeros: a sum of two
 /// logarithms (`≤ 2044`) indexes a power of α, a sum with the logarithm of zero
-/// (`≥ 2047`) a zero — so [`mulz`] needs no branch (the algebra's products have
+/// (`≥ 2047`) a zero — so a product `EXPZ[LOGZ[a] + LOGZ[b]]` needs no branch (the algebra's products have
 /// zero operands often and unpredictably).
 static LOGZ: [u16; 1024] = build_logz();
 static EXPZ: [u16; 4096] = build_expz();
-
-/// `a · b` in GF(2^10) without a branch (see [`LOGZ`]).
-#[inline(always)]
-fn mulz(a: u16, b: u16) -> u16 {
-    EXPZ[(LOGZ[(a & 1023) as usize] + LOGZ[(b & 1023) as usize]) as usize]
-}
 
 const NO_ROOT: u16 = u16::MAX;
 
@@ -175,7 +170,12 @@ pub(crate) fn decode_with_syndromes(
             return apply(word, scratch, record);
         }
     }
-    if general(syn, n, erasures, scratch, chien) && verify(syn, n, scratch) {
+    // Without erasures, `general` accepts a locator only if it is Berlekamp–Massey's
+    // shortest LFSR of the syndromes with degree exactly `L ≤ t` and exactly `L`
+    // distinct roots among the live positions; then the correction already
+    // reproduces all 2t syndromes (proof above `verify`), and the check is skipped.
+    if general(syn, n, erasures, scratch, chien) && (erasures.is_empty() || verify(syn, n, scratch))
+    {
         apply(word, scratch, record)
     } else {
         Outcome::Failed
@@ -267,8 +267,12 @@ fn general(
         omega,
         roots,
         values,
+        log_syn,
         ..
     } = scratch;
+    // Syndromes as logarithms (zero: LOG_ZERO), read by every discrepancy and by Ω.
+    log_syn.clear();
+    log_syn.extend(syn.iter().map(|&x| LOGZ[(x & 1023) as usize]));
     lambda.clear();
     lambda.resize(len, 0);
     lambda[0] = 1;
@@ -294,14 +298,14 @@ fn general(
         let mut lam: &mut [u16] = &mut lambda[..len];
         let mut next: &mut [u16] = &mut tmp[..len];
         let b: &mut [u16] = &mut b[..len];
-        let syn = &syn[..two_t];
+        let log_syn = &log_syn[..two_t];
         let (mut deg_l, mut deg_b) = (s, s);
         let mut swapped = false;
         let mut l = s;
         for r in s..two_t {
             let mut delta = 0u16;
             for i in 0..=l.min(r) {
-                delta ^= mulz(lam[i], syn[r - i]);
+                delta ^= EXPZ[(LOGZ[(lam[i] & 1023) as usize] + log_syn[r - i]) as usize];
             }
             // B ← x·B (deg B ≤ r + 1 ≤ 2t < len − 1).
             b.copy_within(0..=deg_b, 1);
@@ -347,35 +351,54 @@ fn general(
     // key equation), so only its first l coefficients are formed: l²/2 products
     // instead of 2t·l, and Forney evaluates a degree-(l−1) polynomial. (A wrong Λ
     // gives wrong values, which the syndrome check rejects.)
+    // Ω and Λ's odd coefficients as logarithms, so that Forney's sums are
+    // independent look-ups per term (Horner's rule chained two look-ups per step:
+    // latency-bound).
     omega.clear();
     for j in 0..l.min(two_t) {
         let mut acc = 0u16;
         for (i, &li) in lambda[..=j].iter().enumerate() {
-            acc ^= mulz(li, syn[j - i]);
+            acc ^= EXPZ[(LOGZ[(li & 1023) as usize] + log_syn[j - i]) as usize];
         }
-        omega.push(acc);
+        omega.push(LOGZ[(acc & 1023) as usize]);
     }
+    // Λ'(x) = Σ_{k odd} λ_k x^(k−1) in characteristic 2: `odd[m]` is log λ_(2m+1).
+    b.clear();
+    b.extend(
+        lambda
+            .iter()
+            .skip(1)
+            .step_by(2)
+            .map(|&c| LOGZ[(c & 1023) as usize]),
+    );
+    let order = gf::ORDER as u16;
     values.clear();
     for &pos in roots.iter() {
         let log_x = n - 1 - pos;
-        // X⁻¹ = α^(1023 − log X) (log X < n ≤ 1023), by logarithms throughout.
+        // X⁻¹ = α^(1023 − log X) (log X < n ≤ 1023).
         let log_xi = (gf::ORDER - log_x) as u16;
-        let x_inv = gf::EXP[log_xi as usize];
+        // Ω(X⁻¹) = Σ_j ω_j X^−j: exponent e = j·log X⁻¹ mod 1023 stepped by one
+        // add and one conditional subtract; a zero ω_j (log 2047) lands in the
+        // zero tail of EXPZ.
         let mut num = 0u16;
-        for &c in omega.iter().rev() {
-            num = mulz(num, x_inv) ^ c;
-        }
-        // Λ'(x) = Σ_{k odd} λ_k x^(k−1) in characteristic 2, by Horner in x².
-        let x_inv2 = gf::EXP[2 * log_xi as usize];
-        let mut den = 0u16;
-        let top = (lambda.len() - 1) | 1;
-        let mut k = top;
-        while k >= 1 {
-            den = mulz(den, x_inv2) ^ lambda.get(k).copied().unwrap_or(0);
-            if k < 2 {
-                break;
+        let mut e = 0u16;
+        for &lw in omega.iter() {
+            num ^= EXPZ[(lw + e) as usize];
+            e += log_xi;
+            if e >= order {
+                e -= order;
             }
-            k -= 2;
+        }
+        // Λ'(X⁻¹) = Σ_m λ_(2m+1) X^(−2m).
+        let step = (2 * log_xi as usize % gf::ORDER) as u16;
+        let mut den = 0u16;
+        let mut e = 0u16;
+        for &lk in b.iter() {
+            den ^= EXPZ[(lk + e) as usize];
+            e += step;
+            if e >= order {
+                e -= order;
+            }
         }
         if den == 0 {
             return false;
@@ -391,6 +414,36 @@ fn general(
     }
     true
 }
+
+// Why the errors-only path needs no syndrome check (the claim relied on by
+// `decode_with_syndromes`). Suppose `general` accepted
+// with no erasures: Berlekamp–Massey returned `Λ` with `λ_0 = 1`, degree
+// exactly `L` (checked), generating the syndromes:
+// `Σ_{i=0}^{L} λ_i S_(j−i) = 0` for `L ≤ j < 2t` (Massey 1969); and the Chien
+// search found `L` distinct positions `p_k < n` with `Λ(X_k^−1) = 0`,
+// `X_k = α^(n−1−p_k)` — distinct and non-zero, so they are all the roots and
+// all simple.
+//
+// 1. The sequences `(S_0 … S_(2t−1))` obeying that recurrence form a space of
+//    dimension `L` (the first `L` terms are free, the rest follow, `λ_L ≠ 0`
+//    not even needed for this direction). Each `(X_k^j)_j` obeys it:
+//    `Σ_i λ_i X_k^(j−i) = X_k^j Λ(X_k^−1) = 0`; the `L` of them are independent
+//    (Vandermonde in `j < L`, distinct `X_k`), so they span it and
+//    `S_j = Σ_k c_k X_k^j` for every `j < 2t`, for some `c_k`.
+// 2. For such syndromes `S(x)Λ(x) mod x^(2t) = Σ_k c_k X_k ∏_(i≠k) (1 − X_i x)`
+//    (up to the sign, irrelevant in characteristic 2): degree `< L`, so the `L`
+//    low coefficients that `general` forms are all of `Ω`, and Forney's formula
+//    `X_k Ω(X_k^−1) / Λ'(X_k^−1)` with `Λ'(X_k^−1) = X_k ∏_(i≠k)(1 − X_i/X_k) ≠ 0`
+//    returns exactly `c_k`.
+// 3. So the corrections `e_(p_k) = c_k` have syndromes `Σ_k c_k X_k^j = S_j`
+//    for all `j < 2t`: the corrected word `r − e` has zero syndromes — it is a
+//    codeword — which is all that `verify` would establish.
+//
+// With erasures the locator is seeded by the erasure locator and the same
+// argument would need the recurrence over the modified syndromes, so that path
+// keeps the check. The tests `beyond_capacity_fails_or_returns_a_codeword` and
+// `random_words_decode_to_codewords_or_fail` and the fuzz target exercise the
+// claim (every word reported corrected is re-encoded).
 
 /// `Σ_k Y_k X_k^j == S_j` for every `j`: the corrected word has zero syndromes.
 fn verify(syn: &[u16], n: usize, scratch: &mut Scratch) -> bool {

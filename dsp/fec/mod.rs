@@ -61,12 +61,25 @@
 //! Horner cost `Σ (j + 10)` would exceed the divider's.
 //!
 //! **Transposes and memory.** Codewords are turned into planes and back by
-//! 64×64 bit-matrix transposes (six stages of masked shift/XOR, Warren, *Hacker's
-//! Delight* §7-3), four symbols of 256 rows at a time. Batches are processed in
-//! blocks of 256 words: the block is checked and copied (sequential reads that
-//! leave it in L2) before the kernel reads its rows 1 KiB apart, which the
-//! hardware prefetchers could not follow from DRAM; rows are also prefetched a
-//! cache line ahead.
+//! 64×64 bit-matrix transposes, four symbols of 256 rows at a time. The portable
+//! (AVX2) version runs six stages of masked shift/XOR (Warren, *Hacker's
+//! Delight* §7-3), ≈ 1600 instructions per four symbols of 256 rows. On CPUs
+//! with GFNI and AVX-512VBMI (detected at run time) the AVX-512 backend loads
+//! with `syndrome/avx512.rs::load_gfni` instead: eight rows' 8-byte pieces make
+//! one `zmm`, one `vpermb` gathers byte `k` of the eight rows into qword `k`,
+//! one `vgf2p8affineqb` with the data as the *matrix* operand and the unit
+//! bytes `1 << β` as the vector transposes each of those 8×8 bit blocks; three
+//! stages of `vpermt2q` and one `vpermb` bring 64 rows' bytes together and two
+//! more `vpermt2q` stages lay four such 64-row groups side by side as `ymm`
+//! planes — ≈ 900 instructions, of which the row loads are the larger part.
+//! The symbol check (`< 1024`) rides along: bits 10–15 land in planes 10–15 of
+//! each symbol, which are ORed together, so valid batches need no pass of their
+//! own (the index of a bad symbol is then found by a scalar scan). Batches are
+//! processed in blocks of 256 words: the block is copied (sequential reads that
+//! leave it in L2) before the kernel reads its rows 1 KiB apart; each row's next
+//! cache line is prefetched during the last chunk that uses the current one
+//! (fetching a whole line ahead kept 512 lines live — all of L1 — and evicted
+//! them before use).
 //!
 //! **Registers.** The portable body works on `[u64; 4]` lanes; LLVM kept those in
 //! `ymm` registers for the XOR chains of the old divider but scalarised the
@@ -84,22 +97,43 @@
 //! antilog table) and Berlekamp–Massey updates bounded by the polynomials'
 //! degrees.
 //!
-//! On AVX-512 CPUs these kernels run their AVX2 build: compiled with AVX-512
-//! (`zmm`, or `ymm` with VL), LLVM vectorised the generic transposes with
-//! `vpgatherqq`/`vpscatterqq`, which made them 1.5× slower on Zen 4, and Zen 4
-//! executes `zmm` XORs as two halves and `vpternlogq` at half the rate of
-//! `vpxor`, so the XOR-bound kernels gain little from AVX-512 there.
+//! On AVX-512 CPUs the transposes around the kernels are AVX2 code (compiled
+//! with AVX-512, LLVM vectorised the generic transposes with
+//! `vpgatherqq`/`vpscatterqq`, 1.5× slower on Zen 4), but the Horner chunks are
+//! compiled with AVX-512VL (`Ymm512`: 32 `ymm` registers, so accumulators and
+//! inputs stay in registers, and `vpternlogq` three-way XORs) and the loads use
+//! the GFNI transposes above.
 //!
-//! What bounds the throughput now (perf, KP4, one core, AVX2 build): at pre-FEC
-//! BER 2.4e-4 the syndrome kernel is about two thirds of a decode — its 735 XORs
-//! per symbol, the 300 plane loads that feed them and the transposes (≈ 370
-//! instructions per symbol) — and the block copy and the algebra of the
-//! erroneous words the rest; the encoder is the same Horner kernel plus the
-//! copy of the messages. With 15 errors in every word the scalar algebra
-//! (Berlekamp–Massey, Forney, the syndrome check) is about half the time, the
-//! Chien search a sixth. GFNI 8×8 bit transposes (`vgf2p8affineqb`) for the
-//! transposes and a decoder that runs Berlekamp–Massey bit-sliced over 256 words
-//! at once are the next steps.
+//! **The decoder's algebra** is scalar and branch-free: products by logarithms
+//! (zero-sentinel log tables), the syndromes turned into logarithms once per
+//! word, Berlekamp–Massey updates bounded by the polynomials' degrees, and
+//! Forney's sums `Ω(X⁻¹)`, `Λ'(X⁻¹)` as independent look-ups with the exponent
+//! stepped by an add (Horner's rule chained two dependent look-ups per step and
+//! was latency-bound). Without erasures the final syndrome re-check is skipped:
+//! a locator of degree `L` from Berlekamp–Massey with `L` distinct roots in the
+//! live positions makes Forney's values reproduce all `2t` syndromes (proof in
+//! `decode.rs`), so the corrected word is a codeword; with erasures, and on the
+//! closed-form two-error path, the check stays.
+//!
+//! Measured (KP4, payload Gbit/s per core in thread CPU time, Zen 4 at 2.6 GHz,
+//! machine at load 6–7, best of 31 runs: `FEC_BEST=1 FEC_CPU_TIME=1 cargo bench
+//! --bench fec`): AVX-512 backend encode 14.2, decode clean 16, decode at BER
+//! 2.4e-4 11.2, decode with 15 errors in every word 2.1; the AVX2 backend in the
+//! same runs 10.7, 12.3, 8.9, 2.0. Medians of 21 runs on the quiet machine:
+//! AVX-512 13.5–14.0, 14.8–15.5, 10.2–10.6, 2.12–2.17 (`benches/fec.rs`).
+//!
+//! What bounds the throughput now (perf, AVX-512 backend): at BER 2.4e-4 the
+//! Horner XORs (735 per symbol of 256 words) and the row loads of the
+//! transposes (256 scalar 8-byte loads per 4 symbols, 1 KiB apart), then the
+//! block copy (the batch is decoded into the caller's buffer) and the algebra of
+//! the ≈ 70% of words with errors. With 15 errors the scalar Berlekamp–Massey
+//! (≈ 40% of the time: 30 iterations of dependent look-ups) and the Chien search
+//! (≈ 20%: 3 groups × 15 coefficients × 20 table look-ups, the third group
+//! holding only 32 live positions). Next steps: Berlekamp–Massey over 32–64
+//! words at once (GF(2^10) as GF(2^5)², so that `vpermb` log/antilog tables of
+//! 32 entries fit a register), the Chien search on `zmm` (two groups for 544
+//! positions) sharing a coefficient's indices between groups, and wider row
+//! loads (16 or 32 symbols) before the GFNI transposes.
 //!
 //! Nibble tables with `vpshufb` (the textbook route) need six shuffles per
 //! product of 32 symbols because ten bits split as 4 + 4 + 2 and the product has

@@ -179,12 +179,12 @@ impl ReedSolomon {
         while first < count {
             let c = BLOCK.min(count - first);
             let src = &messages[first * k..(first + c) * k];
-            check_symbols("messages", src).map_err(|e| offset_index(e, first * k))?;
             let dst = &mut codewords[first * n..(first + c) * n];
             for (d, m) in dst.chunks_exact_mut(n).zip(src.chunks_exact(k)) {
                 d[..k].copy_from_slice(m);
             }
-            encode::parity_batch(
+            // The kernels check the symbols on the way (see `parity_batch`).
+            let in_range = encode::parity_batch(
                 self.backend,
                 &self.generator,
                 &self.sliced,
@@ -194,6 +194,9 @@ impl ReedSolomon {
                 &mut dst[k..],
                 n,
             );
+            if !in_range {
+                check_symbols("messages", src).map_err(|e| offset_index(e, first * k))?;
+            }
             first += c;
         }
         Ok(())
@@ -213,8 +216,9 @@ impl ReedSolomon {
     pub fn syndromes_batch_into(&self, words: &[u16], out: &mut [u16]) -> Result<()> {
         let count = self.batch_count("words", words.len(), self.n)?;
         check_len("out", out.len(), count * self.parity_len())?;
-        check_symbols("words", words)?;
-        syndrome::syndrome_batch(self.backend, &self.sliced, words, self.n, count, out);
+        if !syndrome::syndrome_batch(self.backend, &self.sliced, words, self.n, count, out) {
+            check_symbols("words", words)?;
+        }
         Ok(())
     }
 
@@ -341,15 +345,20 @@ impl ReedSolomon {
             let range = first * n..(first + c) * n;
             let block = &mut words[range.clone()];
             let at = |e| offset_index(e, first * n);
-            match received {
-                Some(rx) => {
-                    check_symbols("received", &rx[range]).map_err(at)?;
-                    block.copy_from_slice(&rx[first * n..(first + c) * n]);
-                }
-                None => check_symbols("words", block).map_err(at)?,
+            if let Some(rx) = received {
+                block.copy_from_slice(&rx[range]);
             }
             let syn = &mut syn[..c * two_t];
-            syndrome::syndrome_batch(self.backend, &self.sliced, block, n, c, syn);
+            // The syndrome kernels check the symbols on the way; the block is
+            // not modified before this point.
+            if !syndrome::syndrome_batch(self.backend, &self.sliced, block, n, c, syn) {
+                let name = if received.is_some() {
+                    "received"
+                } else {
+                    "words"
+                };
+                check_symbols(name, block).map_err(at)?;
+            }
             for (i, (word, s)) in block
                 .chunks_exact_mut(n)
                 .zip(syn.chunks_exact(two_t))

@@ -18,6 +18,6 @@ pub(crate) unsafe fn parity_batch(
     count: usize,
     out: &mut [u16],
     out_stride: usize,
-) {
+) -> bool {
     bitslice::parity_batch::<4, Ymm>(code, messages, k, count, out, out_stride)
 }

@@ -27,7 +27,8 @@ pub use scalar::parity;
 pub const SIMD_MIN_BATCH: usize = 32;
 
 /// Parity of `count` messages (rows of `k` symbols) to
-/// `out[c·out_stride .. c·out_stride + 2t]`.
+/// `out[c·out_stride .. c·out_stride + 2t]`. Returns whether every message
+/// symbol is `< 1024`; if not, `out` is garbage and the caller reports the error.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn parity_batch(
     backend: Backend,
@@ -38,7 +39,7 @@ pub(crate) fn parity_batch(
     count: usize,
     out: &mut [u16],
     out_stride: usize,
-) {
+) -> bool {
     let two_t = generator.len() - 1;
     match backend {
         // SAFETY: a `ReedSolomon` stores `Avx2`/`Avx512` only after
@@ -52,6 +53,9 @@ pub(crate) fn parity_batch(
             avx512::parity_batch(code, messages, k, count, out, out_stride)
         },
         _ => {
+            if !crate::fec::bitslice::in_range(&messages[..count * k]) {
+                return false;
+            }
             for c in 0..count {
                 parity(
                     generator,
@@ -59,6 +63,7 @@ pub(crate) fn parity_batch(
                     &mut out[c * out_stride..c * out_stride + two_t],
                 );
             }
+            true
         }
     }
 }

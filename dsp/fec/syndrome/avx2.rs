@@ -70,6 +70,6 @@ pub(crate) unsafe fn syndrome_batch(
     n: usize,
     count: usize,
     syndromes: &mut [u16],
-) {
+) -> bool {
     bitslice::syndrome_batch::<4, Ymm>(code, words, n, count, syndromes)
 }

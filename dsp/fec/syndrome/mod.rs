@@ -22,9 +22,14 @@ mod scalar;
 
 #[cfg(target_arch = "x86_64")]
 pub(crate) use avx2::Ymm;
+#[cfg(target_arch = "x86_64")]
+pub(crate) use avx512::Ymm512;
 pub use scalar::syndromes;
 
 /// Syndromes of `count` words (rows of `n` symbols), `2t` per word to `out`.
+/// Returns whether every symbol is `< 1024`; if not, `out` is garbage and the
+/// caller reports the error (the SIMD kernels see bits 10–15 in their
+/// transposes, so the check costs no pass of its own).
 pub(crate) fn syndrome_batch(
     backend: Backend,
     code: &SlicedCode,
@@ -32,7 +37,7 @@ pub(crate) fn syndrome_batch(
     n: usize,
     count: usize,
     out: &mut [u16],
-) {
+) -> bool {
     let two_t = code.two_t;
     match backend {
         // SAFETY: a `ReedSolomon` stores `Avx2`/`Avx512` only after
@@ -46,12 +51,16 @@ pub(crate) fn syndrome_batch(
             avx512::syndrome_batch(code, words, n, count, out)
         },
         _ => {
+            if !crate::fec::bitslice::in_range(&words[..count * n]) {
+                return false;
+            }
             for c in 0..count {
                 syndromes(
                     &words[c * n..(c + 1) * n],
                     &mut out[c * two_t..(c + 1) * two_t],
                 );
             }
+            true
         }
     }
 }
