@@ -157,13 +157,14 @@ impl PyChannel {
         }
     }
 
-    /// `"direct"` or `"fft"`: how `process` convolves (None before the first call).
+    /// `"direct"`, `"ffa"` or `"fft"`: how `process` convolves (None before the first call).
     #[getter]
     fn method(&self) -> Option<&'static str> {
         self.filter
             .as_ref()
             .map(|(_, f)| match f.convolver().method() {
                 serdes_dsp::channel::conv::Method::Direct => "direct",
+                serdes_dsp::channel::conv::Method::Ffa => "ffa",
                 _ => "fft",
             })
     }

@@ -49,12 +49,12 @@
 //! 15 %, input check 5 % (before it was fused). So the 64-tap FFA is bound by its
 //! nine FIR passes plus about 1.3 cycles per sample of split and recombination
 //! (loads, stores and permutes of 13 vectors per 16 groups), and stays at or just
-//! under 1 G samples/s here: it is offered as [`Method::Ffa`] but [`Method::Auto`]
-//! does not pick it for 64 taps (a 5–14 % gain is within the noise of this machine).
+//! under 1 G samples/s at load; on the quiet machine (load 1, three criterion runs)
+//! it made 1.005, 1.038 and 1.033 G samples/s at 64 taps against 0.836 G direct, so
+//! [`Method::Auto`] picks it on AVX-512 for 64–192 taps ([`FFA_LENS_AVX512`]).
 //! From 96 to 192 taps it wins on AVX-512 (one run at load 9, FFA / direct / FFT in
 //! Msamples/s): 96 taps 647 / 542 / 310, 160 taps 389 / 322 / 326, 192 taps
-//! 364 / 270 / 317 — a candidate for [`Method::Auto`] on AVX-512 over that range
-//! (and a higher crossover to the FFT) once confirmed on a quieter machine.
+//! 364 / 270 / 317.
 //!
 //! # Tolerances
 //!
@@ -90,13 +90,34 @@ pub const FFT_TOLERANCE: f32 = 1e-5;
 /// taps, see the module doc).
 pub const DIRECT_MAX_LEN: usize = 160;
 
+/// The response lengths [`Method::Auto`] gives the fast FIR algorithm on the
+/// AVX-512 backend (measured: 1.00–1.04 G samples/s at 64 taps against 0.84 G
+/// direct on a quiet machine; 1.15–1.37× the better of direct and FFT from 96 to
+/// 192 taps, see the module doc).
+pub const FFA_LENS_AVX512: std::ops::RangeInclusive<usize> = 64..=192;
+
+/// What [`Method::Auto`] picks for a response of `m` samples on `backend`:
+/// the FFA over [`FFA_LENS_AVX512`] on AVX-512, else direct up to
+/// [`DIRECT_MAX_LEN`] and the FFT beyond.
+pub fn auto_method(m: usize, backend: Backend) -> Method {
+    if backend == Backend::Avx512 && FFA_LENS_AVX512.contains(&m) {
+        Method::Ffa
+    } else if m <= DIRECT_MAX_LEN {
+        Method::Direct
+    } else {
+        Method::Fft
+    }
+}
+
 /// The longest response a [`Convolver`] takes (`2^20` samples).
 pub const MAX_LEN: usize = 1 << 20;
 
 /// How a [`Convolver`] computes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Method {
-    /// Direct for responses of up to [`DIRECT_MAX_LEN`] samples, else FFT.
+    /// By length and backend ([`auto_method`]): the FFA for 64–192 taps on
+    /// AVX-512, else direct for responses of up to [`DIRECT_MAX_LEN`] samples, else
+    /// FFT.
     Auto,
     /// A dot product per output (SIMD where the CPU has it).
     Direct,
@@ -159,9 +180,9 @@ impl Convolver {
         }
         check_finite("response", response)?;
         let m = response.len();
+        let backend = Backend::detect();
         let method = match method {
-            Method::Auto if m <= DIRECT_MAX_LEN => Method::Direct,
-            Method::Auto => Method::Fft,
+            Method::Auto => auto_method(m, backend),
             other => other,
         };
         let engine = match method {
@@ -175,7 +196,7 @@ impl Convolver {
         };
         Ok(Convolver {
             response: response.to_vec(),
-            backend: Backend::detect(),
+            backend,
             engine,
         })
     }
@@ -192,7 +213,7 @@ impl Convolver {
         self.backend
     }
 
-    /// The method in use: [`Method::Direct`] or [`Method::Fft`].
+    /// The method in use: [`Method::Direct`], [`Method::Ffa`] or [`Method::Fft`].
     pub fn method(&self) -> Method {
         match self.engine {
             Engine::Direct { .. } => Method::Direct,
@@ -469,15 +490,19 @@ mod tests {
     }
 
     #[test]
-    fn auto_picks_by_length() {
-        assert_eq!(
-            Convolver::new(&[1.0; DIRECT_MAX_LEN]).unwrap().method(),
-            Method::Direct
-        );
-        assert_eq!(
-            Convolver::new(&[1.0; DIRECT_MAX_LEN + 1]).unwrap().method(),
-            Method::Fft
-        );
+    fn auto_picks_by_length_and_backend() {
+        for b in [Backend::Scalar, Backend::Avx2] {
+            assert_eq!(auto_method(DIRECT_MAX_LEN, b), Method::Direct);
+            assert_eq!(auto_method(DIRECT_MAX_LEN + 1, b), Method::Fft);
+            assert_eq!(auto_method(64, b), Method::Direct);
+        }
+        let a = Backend::Avx512;
+        assert_eq!(auto_method(63, a), Method::Direct);
+        assert_eq!(auto_method(64, a), Method::Ffa);
+        assert_eq!(auto_method(192, a), Method::Ffa);
+        assert_eq!(auto_method(193, a), Method::Fft);
+        let m = Convolver::new(&[1.0; 64]).unwrap().method();
+        assert_eq!(m, auto_method(64, Backend::detect()));
     }
 
     #[test]
