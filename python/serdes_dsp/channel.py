@@ -12,7 +12,7 @@ the seed (and, by float rounding below 1e-5 relative, on the SIMD backend).
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple, Optional
+from typing import Any, NamedTuple, Optional, Tuple
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -154,15 +154,19 @@ class Channel:
     20.0
     """
 
-    def __init__(self, native: Any) -> None:
+    def __init__(self, native: Any, baud_hz: Optional[float] = None) -> None:
         self._inner = native
+        # The symbol rate the channel was described at (lossy_line), and the
+        # sampling of the stream `process` runs (set by its first call).
+        self._baud_hz = baud_hz
+        self._sampling: Optional[Tuple[int, float]] = None
 
     @classmethod
     def lossy_line(cls, loss_db: float, baud_hz: float, *, skin_fraction: float = 0.3) -> "Channel":
         """Lossy line with ``loss_db`` of insertion loss at the Nyquist frequency
         ``baud_hz / 2`` (``baud_hz`` is the symbol rate: 53.125e9 for 106.25 Gb/s PAM4);
         loss ``a*sqrt(f/fN) + b*(f/fN)`` dB with ``a = skin_fraction * loss_db``, minimum phase."""
-        return cls(_native._Channel.lossy_line(float(loss_db), float(baud_hz), float(skin_fraction)))
+        return cls(_native._Channel.lossy_line(float(loss_db), float(baud_hz), float(skin_fraction)), float(baud_hz))
 
     @classmethod
     def low_pass(cls, order: int, f3db_hz: float) -> "Channel":
@@ -222,11 +226,11 @@ class Channel:
 
     def with_reflection(self, amplitude: float, delay_s: float) -> "Channel":
         """The same channel with an echo: ``H * (1 + amplitude * exp(-2j*pi*f*delay_s))``."""
-        return Channel(self._inner.with_reflection(float(amplitude), float(delay_s)))
+        return Channel(self._inner.with_reflection(float(amplitude), float(delay_s)), self._baud_hz)
 
     def with_delay(self, delay_s: float) -> "Channel":
         """The same channel followed by a pure delay of ``delay_s`` seconds."""
-        return Channel(self._inner.with_delay(float(delay_s)))
+        return Channel(self._inner.with_delay(float(delay_s)), self._baud_hz)
 
     def insertion_loss_db(self, f_hz: ArrayLike) -> Any:
         """``-20*log10|H(f)|`` at ``f_hz`` (scalar or array, Hz)."""
@@ -246,15 +250,33 @@ class Channel:
         samples, peak = self._inner.pulse_response(sps, float(baud_hz), n)
         return PulseResponse(samples, sps, int(peak))
 
-    def process(self, x: ArrayLike, samples_per_ui: int, baud_hz: float, n_ui: int = 128) -> NDArray[np.float32]:
+    def process(
+        self, x: ArrayLike, samples_per_ui: Optional[int] = None, baud_hz: Optional[float] = None, n_ui: int = 128
+    ) -> NDArray[np.float32]:
         """Streams the waveform ``x`` (``samples_per_ui`` per UI) through the channel:
-        successive calls continue one stream (FFT or direct convolution with the
-        impulse response); a change of sampling restarts it."""
+        successive calls continue one stream (direct, fast-FIR or FFT convolution
+        with the impulse response); a change of sampling restarts it.
+
+        ``samples_per_ui`` and ``baud_hz`` default to those of the previous call, so
+        ``ch.process(x)`` continues the stream; on the first call ``baud_hz``
+        defaults to the symbol rate of a :meth:`lossy_line` and ``samples_per_ui``
+        must be given (``ValueError`` naming it otherwise)."""
         xf = as_float32("x", x)
         if xf.ndim != 1:
             raise ValueError(f"`x` must be one-dimensional (a stream), got shape {xf.shape}")
+        prev_sps, prev_baud = self._sampling if self._sampling is not None else (None, self._baud_hz)
+        if samples_per_ui is None:
+            samples_per_ui = prev_sps
+        if samples_per_ui is None:
+            raise SerdesDspError("`samples_per_ui` is required on the first call to process (e.g. 8)")
+        if baud_hz is None:
+            baud_hz = prev_baud
+        if baud_hz is None:
+            raise SerdesDspError("`baud_hz` is required on the first call to process (the symbol rate, Hz)")
         sps, n = _positive_int("samples_per_ui", samples_per_ui), _positive_int("n_ui", n_ui)
-        return self._inner.process(xf, sps, float(baud_hz), n)
+        out = self._inner.process(xf, sps, float(baud_hz), n)
+        self._sampling = (sps, float(baud_hz))
+        return out
 
     def reset(self) -> None:
         """Restarts the stream of :meth:`process`."""

@@ -184,3 +184,23 @@ def test_bad_input_names_the_argument():
         Crosstalk(4).add_aggressor([1.0], seed=0)
     with pytest.raises(SerdesDspError, match="kind"):
         Crosstalk(4).add_aggressor([1.0], seed=1, kind="sideways")
+
+
+def test_process_continues_with_the_previous_sampling():
+    # `ch.process(x)` as in the issue: the sampling of the first call (and a lossy
+    # line's own symbol rate) carries over; the stream equals one call on the whole
+    # (a changed sampling would restart it and break the equality).
+    rng = np.random.default_rng(3)
+    x = rng.standard_normal(3000).astype(np.float32)
+    whole = Channel.lossy_line(loss_db=12, baud_hz=BAUD).process(x, 8, BAUD, 128)
+    ch = Channel.lossy_line(loss_db=12, baud_hz=BAUD)
+    parts = np.concatenate([ch.process(x[:700], 8), ch.process(x[700:2100]), ch.process(x[2100:])])
+    # 1024 taps: the FFT path, chunk-invariant to its rounding (FFT_TOLERANCE).
+    scale = np.sum(np.abs(ch.impulse_response(8, BAUD, 128).samples)) * np.max(np.abs(x))
+    assert np.max(np.abs(parts - whole)) <= 1e-5 * scale
+    assert ch._inner.method in ("direct", "ffa", "fft")
+    tab = Channel.from_frequency_response([0.0, 1e9, 1e11], [1.0, 0.9, 0.1])
+    with pytest.raises(ValueError, match="samples_per_ui"):
+        tab.process(x)
+    with pytest.raises(ValueError, match="baud_hz"):
+        tab.process(x, 8)
