@@ -315,6 +315,12 @@ impl AnalogDesign {
         };
         // Crosstalk: each aggressor's path times the rectangle and the front end
         // (see `impair`), before the optical path joins the victim's.
+        // A channel's spectrum on this grid, as the victim's `x`.
+        let spectrum_of = |ch: &Channel| -> Result<Vec<Complex64>> {
+            let ir = ch.impulse_response(m, baud, SPAN_UI)?;
+            let h: Vec<f64> = ir.samples.iter().map(|&v| v as f64).collect();
+            Ok(fft.forward(&h))
+        };
         let nyquist_bin = ((baud / 2.0) / df).round() as usize;
         let victim_nyquist = x[nyquist_bin.min(x.len() - 1)].norm();
         let xbases: Vec<Vec<Complex64>> = config
@@ -322,7 +328,7 @@ impl AnalogDesign {
             .crosstalk
             .iter()
             .map(|a| {
-                let path = coupling_spectrum(a, config, &freqs, &x, victim_nyquist)?;
+                let path = coupling_spectrum(a, config, &freqs, &x, victim_nyquist, &spectrum_of)?;
                 Ok(path
                     .iter()
                     .zip(&freqs)

@@ -602,6 +602,24 @@ fn bad(name: &'static str, allowed: &str, actual: impl std::fmt::Debug) -> Error
     }
 }
 
+/// A Touchstone file that exists and a port pairing by name; the errors name the
+/// key of each (`allowed_file` says what the file key takes) and show `actual` of
+/// the value.
+fn check_touchstone(
+    (path, path_key): (&str, &'static str),
+    (ports, ports_key): (&str, &'static str),
+    allowed_file: &str,
+    actual: impl Fn(&str) -> String,
+) -> Result<()> {
+    if !std::path::Path::new(path).is_file() {
+        return Err(bad(path_key, allowed_file, actual(path)));
+    }
+    if crate::channel::touchstone::PortOrdering::from_name(ports).is_err() {
+        return Err(bad(ports_key, "\"1-3/2-4\" or \"1-2/3-4\"", actual(ports)));
+    }
+    Ok(())
+}
+
 impl LinkConfig {
     /// Parses TOML; missing keys take their defaults, unknown keys are errors.
     pub fn from_toml(text: &str) -> Result<LinkConfig> {
@@ -675,20 +693,12 @@ impl LinkConfig {
                         &ch.touchstone,
                     ));
                 }
-                if !std::path::Path::new(&ch.touchstone).is_file() {
-                    return Err(bad(
-                        "channel.touchstone",
-                        "an existing, readable Touchstone file",
-                        &ch.touchstone,
-                    ));
-                }
-                if crate::channel::touchstone::PortOrdering::from_name(&ch.ports).is_err() {
-                    return Err(bad(
-                        "channel.ports",
-                        "\"1-3/2-4\" or \"1-2/3-4\"",
-                        &ch.ports,
-                    ));
-                }
+                check_touchstone(
+                    (&ch.touchstone, "channel.touchstone"),
+                    (&ch.ports, "channel.ports"),
+                    "an existing, readable Touchstone file",
+                    str::to_string,
+                )?;
             }
             ChannelModel::Pulse => {}
         }
@@ -838,20 +848,12 @@ impl LinkConfig {
                     ));
                 }
             } else {
-                if !std::path::Path::new(&x.touchstone).is_file() {
-                    return Err(bad(
-                        "channel.crosstalk.touchstone",
-                        "an existing, readable Touchstone file (or \"\" for the analytic path)",
-                        at(x.touchstone.clone()),
-                    ));
-                }
-                if crate::channel::touchstone::PortOrdering::from_name(&x.ports).is_err() {
-                    return Err(bad(
-                        "channel.crosstalk.ports",
-                        "\"1-3/2-4\" or \"1-2/3-4\"",
-                        at(x.ports.clone()),
-                    ));
-                }
+                check_touchstone(
+                    (&x.touchstone, "channel.crosstalk.touchstone"),
+                    (&x.ports, "channel.crosstalk.ports"),
+                    "an existing, readable Touchstone file (or \"\" for the analytic path)",
+                    |v| at(v.to_string()),
+                )?;
                 if x.sdd.contains(&0) || x.sdd[0] == x.sdd[1] {
                     return Err(bad(
                         "channel.crosstalk.sdd",

@@ -153,17 +153,18 @@ impl OpticalNoise {
 }
 
 /// The coupling path `X(f)` of aggressor `x` at `freqs`; `victim` is the victim
-/// channel's spectrum there and `victim_nyquist` its magnitude at `f_N`.
+/// channel's spectrum there and `victim_nyquist` its magnitude at `f_N`;
+/// `spectrum_of` turns a channel into its spectrum at `freqs` the way the victim's
+/// was made (for a Touchstone path).
 pub(crate) fn coupling_spectrum(
     x: &CrosstalkConfig,
     config: &LinkConfig,
     freqs: &[f64],
     victim: &[Complex64],
     victim_nyquist: f64,
+    spectrum_of: &dyn Fn(&Channel) -> Result<Vec<Complex64>>,
 ) -> Result<Vec<Complex64>> {
-    let baud = config.baud_hz;
-    let m = config.rx.samples_per_ui;
-    let f_n = baud / 2.0;
+    let f_n = config.baud_hz / 2.0;
     if !x.touchstone.is_empty() {
         let net = Network::from_file(&x.touchstone)?;
         let ordering = PortOrdering::from_name(&x.ports).map_err(|_| {
@@ -188,22 +189,7 @@ pub(crate) fn coupling_spectrum(
             .chunks_exact(p * p)
             .map(|s| s[(o - 1) * p + (i - 1)])
             .collect();
-        let ch = Channel::from_frequency_response(&mm.freqs_hz, &h)?;
-        let n = 2 * (victim.len() - 1);
-        let ir = ch.impulse_response(m, baud, n / m)?;
-        let mut t: Vec<f64> = ir.samples.iter().map(|&v| v as f64).collect();
-        t.resize(n, 0.0);
-        let mut planner = realfft::RealFftPlanner::<f64>::new();
-        let fft = planner.plan_fft_forward(n);
-        let mut out = fft.make_output_vec();
-        fft.process(&mut t, &mut out).map_err(|e| {
-            Error::invalid(
-                "channel.crosstalk.touchstone",
-                "a usable response",
-                e.to_string(),
-            )
-        })?;
-        return Ok(out);
+        return spectrum_of(&Channel::from_frequency_response(&mm.freqs_hz, &h)?);
     }
     let c = 10f64.powf(x.coupling_db / 20.0);
     Ok(match x.kind {
@@ -306,7 +292,9 @@ mod tests {
                 coupling_db: -27.0,
                 ..CrosstalkConfig::default()
             };
-            let h = coupling_spectrum(&x, &cfg, &freqs, &victim, victim[2].norm()).unwrap();
+            let no_file = |_: &Channel| -> Result<Vec<Complex64>> { unreachable!("analytic path") };
+            let h =
+                coupling_spectrum(&x, &cfg, &freqs, &victim, victim[2].norm(), &no_file).unwrap();
             let db = 20.0 * h[2].norm().log10();
             assert!((db + 27.0).abs() < 1e-9, "{kind:?}: {db} dB at Nyquist");
             assert_eq!(h[0].norm(), 0.0, "{kind:?}: no coupling at DC");
