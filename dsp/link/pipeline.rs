@@ -43,6 +43,7 @@ use crate::eq::{Dfe, Ffe, Mlse, Modulation, TxFir};
 use crate::error::{Error, Result};
 use crate::fec::extrapolate::ErrorEventStats;
 use crate::fec::interleave::SymbolInterleaver;
+use crate::fec::lanes::LaneMap;
 use crate::fec::stats::{post_fec_ber_from_histogram, FecCounters};
 use crate::fec::{bits as fec_bits, Outcome, ReedSolomon};
 use crate::signal::{bits_to_symbols, symbols_to_bits, Prbs, PrecodeDecoder, Precoder};
@@ -86,10 +87,10 @@ enum FrontEnd {
 /// The FEC part of a link.
 struct Fec {
     rs: ReedSolomon,
-    interleaver: SymbolInterleaver,
-    /// Lanes (`fec.lanes`) and the FEC symbols of a counting block: one
-    /// interleaver block, or with lanes a whole batch dealt out lane after lane.
-    lanes: usize,
+    /// Interleaving and the lanes of `fec.lanes` (one lane: the interleaver alone).
+    map: LaneMap,
+    /// FEC symbols of a counting block: one interleaver block, or with lanes a
+    /// whole batch dealt out lane after lane.
     unit: usize,
     /// Codewords sent and not yet decoded, `n` symbols each, in order.
     sent: VecDeque<u16>,
@@ -118,18 +119,13 @@ impl FecTally {
     fn decode(
         &mut self,
         rs: &ReedSolomon,
-        interleaver: &SymbolInterleaver,
-        (lanes, unit): (usize, usize),
+        (map, unit): (&LaneMap, usize),
         modulation: Modulation,
         line: &[u8],
         sent: &[u16],
     ) -> Result<()> {
         let (n, k) = (rs.n(), rs.k());
-        let mut fec = line_to_fec(line, modulation);
-        if lanes > 1 {
-            fec = from_lanes(&fec, lanes, unit);
-        }
-        let mut words = interleaver.deinterleave(&fec)?;
+        let mut words = lanes_in(map, &line_to_fec(line, modulation), unit)?;
         for (rx, tx) in words.chunks_exact(n).zip(sent.chunks_exact(n)) {
             let e = rx.iter().zip(tx).filter(|(a, b)| a != b).count();
             self.pre_decode[e] += 1;
@@ -323,8 +319,7 @@ impl Link {
                     ));
                 }
                 Some(Fec {
-                    interleaver,
-                    lanes,
+                    map: LaneMap::new(interleaver, lanes)?,
                     unit,
                     sent: VecDeque::new(),
                     skip_blocks: 0,
@@ -638,8 +633,7 @@ impl Link {
         let mut tally = f.tally.clone();
         match tally.decode(
             &f.rs,
-            &f.interleaver,
-            (f.lanes, f.unit),
+            (&f.map, f.unit),
             self.modulation,
             &self.rx_block[..blocks * block],
             &sent,
@@ -741,16 +735,13 @@ impl Link {
             let line_bits = match &mut self.fec {
                 None => self.prbs.bits(CHUNK * self.bits_per_symbol),
                 Some(f) => {
-                    let (n, k, ways) = (f.rs.n(), f.rs.k(), f.interleaver.ways());
+                    let (n, k, ways) = (f.rs.n(), f.rs.k(), f.map.interleaver().ways());
                     let blocks = (FEC_BATCH_CODEWORDS / ways).max(1);
                     let payload = payload_symbols(&mut self.prbs, blocks * ways * k)?;
                     let codewords = f.rs.encode_batch(&payload)?;
                     f.sent.extend(&codewords);
                     debug_assert_eq!(codewords.len(), blocks * ways * n);
-                    let mut stream = f.interleaver.interleave(&codewords)?;
-                    if f.lanes > 1 {
-                        stream = to_lanes(&stream, f.lanes, f.unit);
-                    }
+                    let stream = lanes_out(&f.map, &codewords, f.unit)?;
                     self.s_line.clear();
                     fec_to_line(&stream, self.modulation, &mut self.s_line);
                     self.tx_ready.extend(&self.s_line);
@@ -920,8 +911,7 @@ impl Link {
         move_front(&mut f.sent, blocks * unit, &mut sent);
         f.tally.decode(
             &f.rs,
-            &f.interleaver,
-            (f.lanes, f.unit),
+            (&f.map, f.unit),
             self.modulation,
             &self.rx_block[..blocks * block_symbols],
             &sent,
@@ -931,27 +921,36 @@ impl Link {
     }
 }
 
-/// The interleaved stream dealt to `lanes` lanes round robin (stream symbol `s`
-/// to lane `s mod L`, Clause 119.2.4.7), each `unit` symbols of it sent lane
-/// after lane: the order in which the simulated link carries them.
-fn to_lanes(stream: &[u16], lanes: usize, unit: usize) -> Vec<u16> {
-    let mut out = Vec::with_capacity(stream.len());
-    for u in stream.chunks_exact(unit) {
-        for l in 0..lanes {
-            out.extend(u[l..].iter().step_by(lanes));
+/// `codewords` (whole units of `unit` symbols) interleaved and dealt to the lanes
+/// of `map` ([`LaneMap::distribute`], Clause 119.2.4.7), each unit sent lane
+/// after lane: the order in which the simulated link carries them. With one lane
+/// this is the interleaved stream.
+fn lanes_out(map: &LaneMap, codewords: &[u16], unit: usize) -> Result<Vec<u16>> {
+    if map.lanes() == 1 {
+        return map.interleaver().interleave(codewords);
+    }
+    let mut out = Vec::with_capacity(codewords.len());
+    for u in codewords.chunks_exact(unit) {
+        for lane in map.distribute(u)? {
+            out.extend(lane);
         }
     }
-    out
+    Ok(out)
 }
 
-/// The inverse of [`to_lanes`].
-fn from_lanes(line: &[u16], lanes: usize, unit: usize) -> Vec<u16> {
-    let per = unit / lanes;
+/// The codewords back from the received order of [`lanes_out`]
+/// ([`LaneMap::gather`] unit by unit).
+fn lanes_in(map: &LaneMap, line: &[u16], unit: usize) -> Result<Vec<u16>> {
+    if map.lanes() == 1 {
+        return map.interleaver().deinterleave(line);
+    }
+    let per = unit / map.lanes();
     let mut out = Vec::with_capacity(line.len());
     for u in line.chunks_exact(unit) {
-        out.extend((0..unit).map(|s| u[(s % lanes) * per + s / lanes]));
+        let lanes: Vec<Vec<u16>> = u.chunks_exact(per).map(<[u16]>::to_vec).collect();
+        out.extend(map.gather(&lanes)?);
     }
-    out
+    Ok(out)
 }
 
 /// Moves the first `m` elements of `from` to the end of `to` (slice copies: a
@@ -1270,23 +1269,32 @@ mod tests {
 
     #[test]
     fn lane_order_is_the_pcs_lane_distribution() {
-        // to_lanes of the interleaved stream is LaneMap::distribute's lanes back to
-        // back (fec::lanes, Clause 119.2.4.7), unit by unit; from_lanes undoes it.
-        use crate::fec::lanes::LaneMap;
+        // Unit by unit, stream symbol s (round robin to lane s mod L, Clause
+        // 119.2.4.7) is sent at (s mod L)·(unit/L) + ⌊s/L⌋: lane after lane;
+        // lanes_in undoes it. One lane is the interleaved stream itself.
         let rs = ReedSolomon::kp4();
         let il = SymbolInterleaver::new(2, rs.n()).unwrap();
         let unit = 4 * rs.n();
         let cw: Vec<u16> = (0..2 * unit).map(|i| (i * 7 % 1024) as u16).collect();
         let stream = il.interleave(&cw).unwrap();
-        for lanes in [2, 8, 16] {
+        for lanes in [1, 2, 8, 16] {
             let map = LaneMap::new(il, lanes).unwrap();
-            let line = to_lanes(&stream, lanes, unit);
-            let want: Vec<u16> = cw
+            let line = lanes_out(&map, &cw, unit).unwrap();
+            let per = unit / lanes;
+            for (u, (got, want)) in line
                 .chunks_exact(unit)
-                .flat_map(|u| map.distribute(u).unwrap().concat())
-                .collect();
-            assert_eq!(line, want, "{lanes} lanes");
-            assert_eq!(from_lanes(&line, lanes, unit), stream);
+                .zip(stream.chunks_exact(unit))
+                .enumerate()
+            {
+                for (s, &v) in want.iter().enumerate() {
+                    assert_eq!(
+                        got[(s % lanes) * per + s / lanes],
+                        v,
+                        "{lanes} lanes, unit {u}, symbol {s}"
+                    );
+                }
+            }
+            assert_eq!(lanes_in(&map, &line, unit).unwrap(), cw, "{lanes} lanes");
         }
     }
 
