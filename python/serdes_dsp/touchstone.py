@@ -5,7 +5,10 @@ frequencies in Hz, S parameters as a complex128 array of shape ``(nfreq, n, n)``
 (``s[:, i, j]`` is S(i+1)(j+1), as in scikit-rf), and the reference impedance of each
 port in ohms. Formats RI/MA/DB, units Hz/kHz/MHz/GHz, 1.x multi-line rows, 2.0
 keywords (``[Two-Port Data Order]``, ``[Reference]``, ``[Matrix Format]`` …) are
-read; only S parameters are supported. A malformed file raises
+read; only S parameters are supported. A 2.0 file of mixed-mode data
+(``[Mixed-Mode Order] D1,2 D3,4 C1,2 C3,4``, ``D<p>,<n>`` = ``(a_p − a_n)/√2``) is
+converted back to single-ended S parameters as it is read, so ``Network.s`` is
+always single-ended. A malformed file raises
 :class:`serdes_dsp.SerdesDspError` (a ``ValueError``) naming the file and line.
 
 Mixed mode: a single-ended 4-port is seen as two differential pairs. ``ordering``:

@@ -185,6 +185,52 @@ def test_mixed_mode_odd_even_is_skrf_after_swapping_ports_2_and_3(seed):
     np.testing.assert_allclose(net.scd21("odd_even")[1], gmm[:, 3, 0], rtol=1e-9, atol=1e-12)
 
 
+def write_mixed_mode(f_hz, smm, entries):
+    """A Touchstone 2.0 text storing the mixed-mode matrices ``smm`` (rows in ``entries`` order)."""
+    n = smm.shape[1]
+    out = ["[Version] 2.0", "# Hz S RI R 50", f"[Number of Ports] {n}", f"[Number of Frequencies] {len(f_hz)}"]
+    out.append("[Mixed-Mode Order] " + " ".join(entries))
+    out.append("[Network Data]")
+    for f, m in zip(f_hz, smm):
+        out.append(repr(float(f)))
+        for row in m:
+            out.append(" ".join(f"{float(v.real)!r} {float(v.imag)!r}" for v in row))
+    out.append("[End]")
+    return "\n".join(out) + "\n"
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_mixed_mode_order_file_reads_back_as_skrf_single_ended(tmp_path, seed):
+    # scikit-rf's se2gmm(p=2) gives the mixed-mode matrix of pairs (1,2), (3,4) in the
+    # order d1 d2 c1 c2; stored under [Mixed-Mode Order] (rows shuffled), the file must
+    # read back as the single-ended network it came from.
+    f, s = random_4port(seed)
+    gmm = skrf_gmm(f, s)
+    names = ["D1,2", "D3,4", "C1,2", "C3,4"]
+    perm = np.random.default_rng(100 + seed).permutation(4)
+    text = write_mixed_mode(f, gmm[:, perm][:, :, perm], [names[k] for k in perm])
+    path = tmp_path / "mm.ts"
+    path.write_text(text)
+    net = read_touchstone(path)
+    assert net.nports == 4
+    np.testing.assert_allclose(net.s, s, rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(net.sdd21("adjacent")[1], gmm[:, 1, 0], rtol=1e-9, atol=1e-12)
+    # A pair named in the other port order is the same pair with the sign of D flipped.
+    flipped = gmm.copy()
+    flipped[:, 0, :] *= -1
+    flipped[:, :, 0] *= -1
+    back = parse_touchstone(write_mixed_mode(f, flipped, ["D2,1", "D3,4", "C2,1", "C3,4"]))
+    np.testing.assert_allclose(back.s, s, rtol=1e-9, atol=1e-12)
+
+
+def test_mixed_mode_order_errors():
+    f, s = random_4port(0, nf=1)
+    with pytest.raises(SerdesDspError, match=r"line 5: .*entry C2,1: port 2 is already"):
+        parse_touchstone(write_mixed_mode(f, s, ["D1,2", "C2,1", "D3,4", "C3,4"]))
+    with pytest.raises(SerdesDspError, match=r"line 5: .*`D1,9`.*1..=4"):
+        parse_touchstone(write_mixed_mode(f, s, ["D1,9", "C1,9", "S2", "S3"]))
+
+
 def test_insertion_loss_closed_form():
     f = np.array([1e9, 2e9, 3e9])
     mags = np.array([0.9, 0.5, 0.1])

@@ -4,7 +4,10 @@
 //!   turns `.sNp` text into a [`Network`] (`network.rs`): frequencies in hertz, the
 //!   N × N S matrix per frequency, the reference impedance of each port. Only S
 //!   parameters are read; Y/Z/H/G files are an error. Every fault is an
-//!   [`Error::Parse`](crate::Error::Parse) carrying the line number.
+//!   [`Error::Parse`](crate::Error::Parse) carrying the line number. A 2.0 file that
+//!   stores mixed-mode data (`[Mixed-Mode Order] D1,3 D2,4 C1,3 C2,4 …`) is turned
+//!   back into single-ended S parameters as it is read, so a `Network` is always
+//!   single-ended and the rest of the crate need not know where it came from.
 //! - `mixed_mode.rs`: a single-ended 4-port (or 2P-port) as differential pairs:
 //!   SDD, SDC, SCD, SCC, with either [`PortOrdering`].
 //! - `loss.rs`: insertion loss at a frequency (e.g. Nyquist), interpolated in dB.

@@ -10,6 +10,16 @@
 //! order `S11 S21 S12 S22`, the 2.0 `[Two-Port Data Order]`, and the 2.0 `Lower`/
 //! `Upper` matrix formats (one triangle, the other filled by symmetry).
 //!
+//! A 2.0 file with `[Mixed-Mode Order]` stores mixed-mode data: row and column r of
+//! each matrix is the r-th entry of that list — `D<p>,<n>` the differential mode
+//! `(a_p − a_n)/√2` of ports p (+) and n (−), `C<p>,<n>` their common mode
+//! `(a_p + a_n)/√2`, `S<p>` port p alone (Touchstone 2.0, "Mixed-Mode Order" and
+//! Appendix A). With M the orthogonal matrix of those rows, `S_mm = M·S·Mᵀ`, so each
+//! record is turned back into single-ended data `S = Mᵀ·S_mm·M` as it is read, and the
+//! [`super::Network`] is single-ended whatever the file stores. `[Reference]` gives
+//! the single-ended ports' impedances (the modes then see 2·z0 and z0/2), so the two
+//! ports of a pair must have the same one.
+//!
 //! A 1.x two-port file may end with noise parameters: they start at the first record
 //! whose frequency is not above the previous one, and are skipped (as the standard
 //! says). Every fault is an [`Error::Parse`] with the 1-based line number.
@@ -66,6 +76,8 @@ enum Section {
     Header,
     /// `[Reference]` values may continue on the next lines.
     Reference,
+    /// `[Mixed-Mode Order]` entries may continue on the next lines.
+    MixedModeOrder,
     /// `[Begin Information]` … `[End Information]`: skipped.
     Information,
     NetworkData,
@@ -106,6 +118,23 @@ impl Layout {
     }
 }
 
+/// One entry of `[Mixed-Mode Order]`: what row (and column) r of the stored matrix
+/// is, in 0-based single-ended ports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// `S<p>`: port p alone.
+    Single(usize),
+    /// `D<p>,<n>`: `(a_p − a_n)/√2`.
+    Differential(usize, usize),
+    /// `C<p>,<n>`: `(a_p + a_n)/√2`.
+    Common(usize, usize),
+}
+
+/// Column i of the mixed-mode matrix M for each single-ended port i: the (at most
+/// two) rows r with `M[r][i] ≠ 0` and their values. A single-ended port has one row;
+/// the second slot then has weight 0.
+type ModeColumns = Vec<[(usize, f64); 2]>;
+
 /// A parsed network, before [`super::Network`] wraps it.
 pub(crate) struct Parsed {
     pub freqs_hz: Vec<f64>,
@@ -135,6 +164,14 @@ struct Parser<'a> {
     matrix: MatrixFormat,
     reference: Vec<f64>,
     layout: Option<Layout>,
+    /// `[Mixed-Mode Order]` entries read so far.
+    modes: Vec<Mode>,
+    /// The line of the `[Mixed-Mode Order]` keyword.
+    modes_line: usize,
+    /// Once the list is complete and valid: M by columns (see [`ModeColumns`]).
+    mode_columns: Option<ModeColumns>,
+    /// A copy of the mixed-mode matrix being converted.
+    scratch: Vec<Complex64>,
     /// Values of the frequency record being read.
     record: Vec<f64>,
     /// The line on which that record started.
@@ -172,6 +209,10 @@ pub(crate) fn parse(text: &str, nports: Option<usize>, source: &str) -> Result<P
         matrix: MatrixFormat::Full,
         reference: Vec::new(),
         layout: None,
+        modes: Vec::new(),
+        modes_line: 0,
+        mode_columns: None,
+        scratch: Vec::new(),
         record: Vec::new(),
         record_line: 0,
         freqs_hz: Vec::new(),
@@ -241,6 +282,7 @@ impl Parser<'_> {
         match self.section {
             Section::Information | Section::NoiseData => Ok(()),
             Section::Reference => self.reference_values(content),
+            Section::MixedModeOrder => self.mode_entries(content),
             _ if content.starts_with('#') => self.option_line(content),
             Section::NetworkData => self.data_line(content),
             Section::Header if self.version == Version::V1 => {
@@ -335,6 +377,9 @@ impl Parser<'_> {
                 self.nports().unwrap_or(0)
             )));
         }
+        if self.section == Section::MixedModeOrder {
+            return Err(self.modes_incomplete());
+        }
         let in_data = matches!(self.section, Section::NetworkData | Section::NoiseData);
         let k = |s: &str| same_keyword(name, s);
         if k("Version") {
@@ -372,6 +417,12 @@ impl Parser<'_> {
         }
         if k("Number of Ports") {
             let n = self.count(arg, "[Number of Ports]", 1, MAX_PORTS)?;
+            if let Some(first) = self.nports_keyword.filter(|&first| first != n) {
+                // [Reference] and [Mixed-Mode Order] were read for the first count.
+                return Err(self.here(format!(
+                    "[Number of Ports] {n} contradicts the earlier [Number of Ports] {first}"
+                )));
+            }
             if let Some(hint) = self.nports_hint {
                 if hint != n {
                     return Err(self.here(format!(
@@ -416,9 +467,18 @@ impl Parser<'_> {
                 }
             };
         } else if k("Mixed-Mode Order") {
-            return Err(self.here(
-                "[Mixed-Mode Order]: mixed-mode network data are not supported; give single-ended data and use mixed_mode()",
-            ));
+            if self.nports_keyword.is_none() {
+                return Err(self.here("[Mixed-Mode Order] must follow [Number of Ports]"));
+            }
+            if self.modes_line != 0 {
+                return Err(self.here(format!(
+                    "a second [Mixed-Mode Order] (the first is on line {})",
+                    self.modes_line
+                )));
+            }
+            self.modes_line = self.line;
+            self.section = Section::MixedModeOrder;
+            return self.mode_entries(arg);
         } else if k("Begin Information") {
             self.section = Section::Information;
         } else if k("Network Data") {
@@ -459,6 +519,150 @@ impl Parser<'_> {
             Section::Reference
         };
         Ok(())
+    }
+
+    /// Reads `[Mixed-Mode Order]` entries (`D2,3 C2,3 S1 …`) until there are as many
+    /// as ports, then checks the list and builds M.
+    fn mode_entries(&mut self, content: &str) -> Result<()> {
+        let n = self.nports_keyword.unwrap_or(0);
+        for token in content.split_whitespace() {
+            if self.modes.len() == n {
+                return Err(self.here(format!(
+                    "[Mixed-Mode Order] has more than {n} entries (one per port)"
+                )));
+            }
+            let mode = self.mode(token, n)?;
+            self.modes.push(mode);
+        }
+        if self.modes.len() == n {
+            self.mode_columns = Some(self.mode_columns(n)?);
+            self.section = Section::Header;
+        }
+        Ok(())
+    }
+
+    /// One entry: `S<p>`, `D<p>,<n>` or `C<p>,<n>` (letter case-insensitive), ports in
+    /// 1..=n, the two ports of a mode different.
+    fn mode(&self, token: &str, n: usize) -> Result<Mode> {
+        let bad = || {
+            self.here(format!(
+                "[Mixed-Mode Order] entry `{}`: allowed S<p>, D<p>,<n> or C<p>,<n> with ports in 1..={n}",
+                shorten(token)
+            ))
+        };
+        let mut chars = token.chars();
+        let kind = chars.next().ok_or_else(bad)?.to_ascii_uppercase();
+        let port = |s: &str| match s.parse::<usize>() {
+            Ok(p) if (1..=n).contains(&p) => Ok(p - 1),
+            _ => Err(bad()),
+        };
+        let rest = chars.as_str();
+        match (kind, rest.split_once(',')) {
+            ('S', None) => Ok(Mode::Single(port(rest)?)),
+            ('D' | 'C', Some((a, b))) => {
+                let (p, q) = (port(a)?, port(b)?);
+                if p == q {
+                    return Err(self.here(format!(
+                        "[Mixed-Mode Order] entry `{}` pairs port {} with itself",
+                        shorten(token),
+                        p + 1
+                    )));
+                }
+                Ok(if kind == 'D' {
+                    Mode::Differential(p, q)
+                } else {
+                    Mode::Common(p, q)
+                })
+            }
+            _ => Err(bad()),
+        }
+    }
+
+    /// Checks the complete list — every port in exactly one `S` entry or in one pair
+    /// with both its `D` and its `C` entry, in the same port order — and returns M by
+    /// columns.
+    fn mode_columns(&self, n: usize) -> Result<ModeColumns> {
+        const D: u8 = 1;
+        const C: u8 = 2;
+        const S: u8 = 4;
+        // Per port: which entries name it, and for a pair port its partner and
+        // whether it is the positive one.
+        let mut seen = vec![0u8; n];
+        let mut partner: Vec<Option<(usize, bool)>> = vec![None; n];
+        let mut columns: ModeColumns = vec![[(0, 0.0); 2]; n];
+        let h = std::f64::consts::FRAC_1_SQRT_2;
+        for (r, &mode) in self.modes.iter().enumerate() {
+            match mode {
+                Mode::Single(p) => {
+                    if seen[p] != 0 {
+                        return Err(self.here(format!(
+                            "[Mixed-Mode Order] entry S{}: {}",
+                            p + 1,
+                            Self::taken(p)
+                        )));
+                    }
+                    seen[p] = S;
+                    columns[p] = [(r, 1.0), (r, 0.0)];
+                }
+                Mode::Differential(p, q) | Mode::Common(p, q) => {
+                    let (bit, letter, sign) = match mode {
+                        Mode::Differential(..) => (D, 'D', -1.0),
+                        _ => (C, 'C', 1.0),
+                    };
+                    for (port, other, positive, weight) in
+                        [(p, q, true, h), (q, p, false, sign * h)]
+                    {
+                        if seen[port] & (S | bit) != 0
+                            || partner[port].is_some_and(|x| x != (other, positive))
+                        {
+                            return Err(self.here(format!(
+                                "[Mixed-Mode Order] entry {letter}{},{}: {}",
+                                p + 1,
+                                q + 1,
+                                Self::taken(port)
+                            )));
+                        }
+                        let slot = usize::from(seen[port] != 0);
+                        seen[port] |= bit;
+                        partner[port] = Some((other, positive));
+                        columns[port][slot] = (r, weight);
+                    }
+                }
+            }
+        }
+        if let Some(p) = (0..n).find(|&p| seen[p] != S && seen[p] != D | C) {
+            return Err(self.here(match partner[p] {
+                Some((q, positive)) => {
+                    let (a, b) = if positive { (p, q) } else { (q, p) };
+                    let missing = if seen[p] == D { 'C' } else { 'D' };
+                    format!(
+                        "[Mixed-Mode Order] has no {missing}{},{} entry: a pair needs both its D and its C entry",
+                        a + 1,
+                        b + 1
+                    )
+                }
+                None => format!("[Mixed-Mode Order] names no entry for port {}", p + 1),
+            }));
+        }
+        Ok(columns)
+    }
+
+    fn taken(port: usize) -> String {
+        format!(
+            "port {} is already in another entry (each port is in one S entry, or in one pair's D and C entries with the same port order)",
+            port + 1
+        )
+    }
+
+    fn modes_incomplete(&self) -> Error {
+        self.error(
+            self.modes_line,
+            format!(
+                "[Mixed-Mode Order] has {} of its {} entries (one per port)",
+                self.modes.len(),
+                self.nports_keyword.unwrap_or(0)
+            ),
+        )
     }
 
     fn begin_network_data(&mut self) -> Result<()> {
@@ -574,6 +778,22 @@ impl Parser<'_> {
                 matrix[j * n + i] = c;
             }
         }
+        if let Some(columns) = &self.mode_columns {
+            // S = Mᵀ·S_mm·M: S[i][j] = Σ M[r][i]·S_mm[r][c]·M[c][j], at most four terms.
+            self.scratch.clear();
+            self.scratch.extend_from_slice(matrix);
+            for (i, ci) in columns.iter().enumerate() {
+                for (j, cj) in columns.iter().enumerate() {
+                    let mut v = Complex64::new(0.0, 0.0);
+                    for &(r, a) in ci {
+                        for &(c, b) in cj {
+                            v += self.scratch[r * n + c] * (a * b);
+                        }
+                    }
+                    matrix[i * n + j] = v;
+                }
+            }
+        }
         self.record.clear();
         Ok(())
     }
@@ -607,6 +827,7 @@ impl Parser<'_> {
             Section::Information => {
                 return Err(self.here("[Begin Information] without [End Information]"))
             }
+            Section::MixedModeOrder => return Err(self.modes_incomplete()),
             Section::Header if self.version == Version::V2 => {
                 return Err(self.here("no [Network Data] in a 2.0 file"))
             }
@@ -630,8 +851,24 @@ impl Parser<'_> {
         let z0 = if self.reference.is_empty() {
             vec![self.r_ohm; nports]
         } else {
-            self.reference
+            std::mem::take(&mut self.reference)
         };
+        for mode in &self.modes {
+            if let Mode::Differential(p, q) = *mode {
+                if z0[p] != z0[q] {
+                    return Err(self.error(
+                        self.modes_line,
+                        format!(
+                            "[Mixed-Mode Order] pairs ports {} and {} whose [Reference] impedances differ ({} and {} ohms); the mixed-mode conversion needs them equal",
+                            p + 1,
+                            q + 1,
+                            z0[p],
+                            z0[q]
+                        ),
+                    ));
+                }
+            }
+        }
         Ok(Parsed {
             freqs_hz: self.freqs_hz,
             s: self.s,

@@ -260,7 +260,13 @@ fn malformed_lines_give_their_line_numbers() {
         ("[Version] 2.0\n[Number of Ports] 99999\n", None, 2, "1..=1024"),
         ("[Version] 2.0\n[Number of Ports] 2\n[Two-Port Data Order] 12\n", None, 3, "12_21 or 21_12"),
         ("[Version] 2.0\n[Matrix Format] Diagonal\n", None, 2, "Full, Lower or Upper"),
-        ("[Version] 2.0\n[Mixed-Mode Order] D2,3 D1,4\n", None, 2, "mixed-mode"),
+        ("[Version] 2.0\n[Mixed-Mode Order] D2,3 D1,4\n", None, 2, "must follow [Number of Ports]"),
+        (
+            "[Version] 2.0\n[Number of Ports] 4\n[Mixed-Mode Order] D1,2 C1,2 D3,4 C3,4\n[Number of Ports] 2\n",
+            None,
+            4,
+            "contradicts the earlier [Number of Ports] 4",
+        ),
         ("[Version] 2.0\n# Hz\n# Hz\n", None, 3, "only one is allowed"),
         ("[Version] 2.0\n1 2 3\n", None, 2, "before [Network Data]"),
         ("[Version] 2.0\n[Reference] 50\n", None, 2, "must follow [Number of Ports]"),
@@ -526,6 +532,144 @@ fn mixed_mode_errors_name_the_argument() {
     assert!(PortOrdering::from_name("diagonal").is_err());
 }
 
+/// A Touchstone 2.0 file of mixed-mode data: `entries` is the `[Mixed-Mode Order]`
+/// list and `rows(f)` the matrix at frequency f (Hz) in that order, row-major.
+fn mixed_mode_file(
+    entries: &str,
+    n: usize,
+    nf: usize,
+    extra: &str,
+    rows: impl Fn(usize) -> Vec<Complex64>,
+) -> String {
+    let mut data = String::new();
+    for f in 1..=nf {
+        data.push_str(&format!("{f}"));
+        for (k, v) in rows(f).iter().enumerate() {
+            data.push_str(&format!(" {:e} {:e}", v.re, v.im));
+            if k % n == n - 1 {
+                data.push('\n');
+            }
+        }
+    }
+    v2(&format!(
+        "# Hz S RI R 50\n[Number of Ports] {n}\n[Number of Frequencies] {nf}\n{extra}\
+         [Mixed-Mode Order] {entries}\n[Network Data]\n{data}[End]\n"
+    ))
+}
+
+#[test]
+fn v2_mixed_mode_order_in_closed_form() {
+    // Two differential pairs (1,3) and (2,4), SDD21 = td and SCC21 = tc (reciprocal),
+    // port 5 single-ended with reflection g, listed in a scrambled order and across
+    // two lines. By hand, S = Mᵀ·S_mm·M: each leg carries (td + tc)/2, and each leg
+    // couples to the other pair's opposite leg by (tc − td)/2.
+    let (td, tc, g) = (c(0.6, -0.3), c(0.2, 0.1), c(-0.1, 0.05));
+    let order = ["C1,3", "D2,4", "S5", "D1,3", "C2,4"];
+    let mut mm = vec![c(0.0, 0.0); 25];
+    let at = |e: &str| order.iter().position(|&x| x == e).unwrap();
+    for (a, b, v) in [("D2,4", "D1,3", td), ("C2,4", "C1,3", tc), ("S5", "S5", g)] {
+        mm[at(a) * 5 + at(b)] = v;
+        mm[at(b) * 5 + at(a)] = v;
+    }
+    let text = v2(&format!(
+        "# Hz S RI R 50\n[Number of Ports] 5\n[Number of Frequencies] 1\n\
+         [Mixed-Mode Order] {} {} {}\n  {} {}\n[Network Data]\n1 {}\n[End]\n",
+        order[0],
+        order[1],
+        order[2],
+        order[3],
+        order[4],
+        mm.iter()
+            .map(|v| format!("{} {}", v.re, v.im))
+            .collect::<Vec<_>>()
+            .join(" ")
+    ));
+    let net = Network::parse(&text, Some(5)).unwrap();
+    let s = |i: usize, j: usize| net.s_param(i, j).unwrap()[0];
+    let through = (td + tc) / 2.0;
+    let cross = (tc - td) / 2.0;
+    for (i, j, want) in [
+        (2, 1, through),
+        (4, 3, through),
+        (1, 2, through),
+        (4, 1, cross),
+        (2, 3, cross),
+        (3, 1, c(0.0, 0.0)),
+        (1, 1, c(0.0, 0.0)),
+        (5, 5, g),
+        (5, 1, c(0.0, 0.0)),
+    ] {
+        assert!(close(s(i, j), want), "S{i}{j} = {} want {want}", s(i, j));
+    }
+    assert_eq!(net.z0(), &[50.0; 5]);
+}
+
+#[test]
+fn v2_mixed_mode_order_errors_give_lines() {
+    let head = "# Hz S RI\n[Number of Ports] 4\n[Number of Frequencies] 1\n";
+    for (entries, line, want) in [
+        ("D1,2 D3,4 C1,2", 6, "has 3 of its 4 entries"),
+        ("D1,2 D3,4 C1,2 C3,4 S1", 6, "more than 4 entries"),
+        (
+            "D1,2 D1,2 C1,2 C3,4",
+            6,
+            "port 1 is already in another entry",
+        ),
+        (
+            "D1,2 C2,1 D3,4 C3,4",
+            6,
+            "port 2 is already in another entry",
+        ),
+        ("D1,2 S1 D3,4 C3,4", 6, "port 1 is already"),
+        ("S1 S2 S3 S3", 6, "entry S3: port 3 is already"),
+        ("S1 S2 S3 D3,4", 6, "port 3 is already"),
+        ("D1,5 C1,5 S2 S3", 6, "ports in 1..=4"),
+        ("D1,1 C1,1 S2 S3", 6, "pairs port 1 with itself"),
+        ("X1 S2 S3 S4", 6, "entry `X1`"),
+        ("D1 S2 S3 S4", 6, "entry `D1`"),
+        ("S1,2 S3 S4 S2", 6, "entry `S1,2`"),
+        ("D1,-2 C1,2 S3 S4", 6, "entry `D1,-2`"),
+    ] {
+        let text = v2(&format!(
+            "{head}[Mixed-Mode Order] {entries}\n[Network Data]\n1{}\n[End]\n",
+            " 0 0".repeat(16)
+        ));
+        let (l, m) = parse_err(&text, None);
+        assert_eq!(l, line, "{entries}: {m}");
+        assert!(m.contains(want), "{entries}: {m}");
+    }
+    // Twice; before [Number of Ports]; unterminated at the end of the file.
+    let twice = v2(&format!(
+        "{head}[Mixed-Mode Order] S1 S2 S3 S4\n[Mixed-Mode Order] S1 S2 S3 S4\n"
+    ));
+    assert!(parse_err(&twice, None).1.contains("first is on line 6"));
+    let (l, m) = parse_err(&v2(&format!("{head}[Mixed-Mode Order] S1\n")), None);
+    assert_eq!((l, m.contains("1 of its 4")), (6, true), "{m}");
+    // The two ports of a pair need one reference impedance.
+    let text = mixed_mode_file(
+        "D1,2 D3,4 C1,2 C3,4",
+        4,
+        1,
+        "[Reference] 50 50 75 75\n",
+        |_| vec![c(0.1, 0.0); 16],
+    );
+    let net = Network::parse(&text, None).unwrap();
+    assert_eq!(net.z0(), &[50.0, 50.0, 75.0, 75.0]);
+    let text = mixed_mode_file(
+        "D1,3 D2,4 C1,3 C2,4",
+        4,
+        1,
+        "[Reference] 50 50 75 75\n",
+        |_| vec![c(0.1, 0.0); 16],
+    );
+    let (l, m) = parse_err(&text, None);
+    assert_eq!(l, 7);
+    assert!(
+        m.contains("ports 1 and 3") && m.contains("[Reference]"),
+        "{m}"
+    );
+}
+
 #[test]
 fn insertion_loss_interpolates_in_db() {
     // |S21| of 0.5 (6.0206 dB) and 0.25 (12.0412 dB).
@@ -734,11 +878,76 @@ proptest! {
         prop_assert_eq!(a, b);
     }
 
+    /// A random single-ended 4-port written as mixed-mode data — the blocks from
+    /// `mixed_mode()`, the rows in a random order — reads back as itself.
+    #[test]
+    fn mixed_mode_file_reads_back_single_ended(
+        vals in proptest::collection::vec((-1.0f64..1.0, -1.0f64..1.0), 48),
+        odd_even in any::<bool>(),
+        perm in Just((0..4).collect::<Vec<usize>>()).prop_shuffle(),
+    ) {
+        let s: Vec<Complex64> = vals.iter().map(|&(a, b)| c(a, b)).collect();
+        let net = Network::new(vec![1.0, 2.0, 3.0], s, vec![50.0; 4], 4).unwrap();
+        let ordering = if odd_even { PortOrdering::OddEven } else { PortOrdering::Adjacent };
+        let mm = net.mixed_mode(ordering).unwrap();
+        let pairs = ordering.pairs(4);
+        // Mixed-mode row k: d1 d2 c1 c2, as in the blocks.
+        let name = |k: usize| {
+            let (p, n) = pairs[k % 2];
+            format!("{}{},{}", if k < 2 { 'D' } else { 'C' }, p + 1, n + 1)
+        };
+        let value = |f: usize, r: usize, col: usize| {
+            let block = match (r < 2, col < 2) {
+                (true, true) => &mm.sdd,
+                (true, false) => &mm.sdc,
+                (false, true) => &mm.scd,
+                (false, false) => &mm.scc,
+            };
+            block[(f - 1) * 4 + (r % 2) * 2 + col % 2]
+        };
+        let entries = perm.iter().map(|&k| name(k)).collect::<Vec<_>>().join(" ");
+        let text = mixed_mode_file(&entries, 4, 3, "", |f| {
+            perm.iter()
+                .flat_map(|&r| perm.iter().map(move |&col| (r, col)))
+                .map(|(r, col)| value(f, r, col))
+                .collect()
+        });
+        let back = Network::parse(&text, Some(4)).unwrap();
+        for (a, b) in back.s().iter().zip(net.s()) {
+            prop_assert!((a - b).norm() <= 1e-12, "{} vs {}\n{}", a, b, text);
+        }
+    }
+
+    /// Any list of near-valid `[Mixed-Mode Order]` entries, with any port count and
+    /// references, is read or refused with an error, never a panic.
+    #[test]
+    fn mixed_mode_order_lists_never_panic(
+        entries in proptest::collection::vec("[SDCsdx]?[0-4]?(,[0-4])?", 0..7),
+        n in 1usize..5,
+        refs in proptest::collection::vec(prop_oneof![Just(50.0), Just(75.0)], 4),
+    ) {
+        let data: String = (0..n * n).map(|k| format!(" 0.{k} 0")).collect();
+        let reference = refs[..n].iter().map(|r| r.to_string()).collect::<Vec<_>>().join(" ");
+        let text = format!(
+            "[Version] 2.0\n# Hz S RI\n[Number of Ports] {n}\n[Two-Port Data Order] 12_21\n\
+             [Number of Frequencies] 1\n[Reference] {reference}\n[Mixed-Mode Order] {}\n\
+             [Network Data]\n1{data}\n[End]\n",
+            entries.join(" ")
+        );
+        if let Ok(net) = Network::parse(&text, None) {
+            prop_assert_eq!(net.s().len(), n * n);
+            prop_assert_eq!(entries.len(), n);
+        }
+    }
+
     /// Arbitrary text never panics.
     #[test]
     fn arbitrary_text_never_panics(text in "(\\PC|\n|\\[|\\]|#|!| |[0-9.e+-]){0,300}", n in 0usize..6) {
         let hint = if n == 0 { None } else { Some(n) };
         let _ = Network::parse(&text, hint);
         let _ = Network::parse(&format!("[Version] 2.0\n{text}"), hint);
+        let mixed = format!("[Version] 2.0\n# Hz S RI\n[Number of Ports] 2\n[Number of Frequencies] 1\n[Two-Port Data Order] 12_21\n[Mixed-Mode Order] {text}");
+        let _ = Network::parse(&mixed, hint);
+        let _ = Network::parse(&format!("{mixed}\n[Network Data]\n1 1 0 0 0 0 0 1 0\n"), hint);
     }
 }
