@@ -369,8 +369,8 @@ impl DirectSampler {
                 if with_edges {
                     for (j, (d, pair)) in self.edges.iter_mut().zip(nz.chunks_exact(2)).enumerate()
                     {
-                        let (s0, s1) = (o.scale(a[j]), o.scale(a[j + 1]));
-                        *d += pair[0] * (0.5 * (s0 * s0 + s1 * s1)).sqrt();
+                        let density = 0.5 * (o.density(a[j]) + o.density(a[j + 1]));
+                        *d += pair[0] * density.sqrt();
                     }
                 }
             }

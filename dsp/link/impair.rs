@@ -144,11 +144,18 @@ impl OpticalNoise {
         })
     }
 
-    /// The noise's standard deviation at level `a` relative to the mean's.
+    /// The noise density at level `a` relative to the mean (never negative).
+    #[inline(always)]
+    pub fn density(&self, a: f32) -> f32 {
+        let [c0, c1, c2] = self.coeffs.map(|c| c as f32);
+        (c0 + a * (c1 + a * c2)).max(0.0)
+    }
+
+    /// The noise's standard deviation at level `a` relative to the mean's:
+    /// `√density(a)`.
     #[inline(always)]
     pub fn scale(&self, a: f32) -> f32 {
-        let [c0, c1, c2] = self.coeffs.map(|c| c as f32);
-        (c0 + a * (c1 + a * c2)).max(0.0).sqrt()
+        self.density(a).sqrt()
     }
 }
 
