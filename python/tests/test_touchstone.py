@@ -263,3 +263,15 @@ def test_errors():
     with pytest.raises(ValueError, match="i"):
         three.s_param(0, 1)
     assert three.s_param(3, 2).shape == (1,)
+
+
+def test_per_port_reference_on_the_option_line_as_skrf(tmp_path):
+    # Touchstone 2.1: one R value per port on the option line; scikit-rf reads it too.
+    path = tmp_path / "pp.s2p"
+    path.write_text("# Hz S RI R 50 75\n1 0.1 0 0.5 0 0.5 0 0.2 0\n2 0.1 0.1 0.4 0 0.4 0 0.2 0\n")
+    ref = skrf.Network(str(path))
+    net = read_touchstone(path)
+    np.testing.assert_allclose(net.z0, ref.z0[0].real)
+    np.testing.assert_allclose(net.s, ref.s)
+    with pytest.raises(ValueError, match=r"line 1: option line: 3 reference impedances after R for 2 ports"):
+        parse_touchstone("# Hz S RI R 50 75 60\n1 0.1 0 0.5 0 0.5 0 0.2 0\n", 2)

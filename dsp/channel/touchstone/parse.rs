@@ -2,7 +2,8 @@
 //!
 //! One pass over the lines. A `!` starts a comment to the end of the line. The
 //! option line `# <unit> <parameter> <format> R <ohms>` (every field optional, any
-//! order, case-insensitive; defaults `GHz S MA R 50`) sets the units. Data are read
+//! order, case-insensitive; defaults `GHz S MA R 50`; since Touchstone 2.1 `R` may
+//! be followed by one impedance per port) sets the units. Data are read
 //! as a stream of numbers grouped into frequency records of `1 + 2·pairs` values,
 //! whatever the line breaks, so 1.x files with N > 2 (rows of at most four pairs per
 //! line) and 2.0 files with any wrapping are both read. The pairs of a record are
@@ -154,6 +155,11 @@ struct Parser<'a> {
     unit_hz: f64,
     format: Format,
     r_ohm: f64,
+    /// Per-port reference impedances on the option line (Touchstone 2.1), when
+    /// more than one value follows `R`.
+    r_ports: Vec<f64>,
+    /// The line of the option line's `R`.
+    option_line_no: usize,
     /// The port count given by the caller (file extension).
     nports_hint: Option<usize>,
     /// `[Number of Ports]`.
@@ -202,6 +208,8 @@ pub(crate) fn parse(text: &str, nports: Option<usize>, source: &str) -> Result<P
         unit_hz: 1e9,
         format: Format::Ma,
         r_ohm: 50.0,
+        r_ports: Vec::new(),
+        option_line_no: 0,
         nports_hint: nports,
         nports_keyword: None,
         two_port_21_12: None,
@@ -311,7 +319,7 @@ impl Parser<'_> {
             return Err(self.here("the option line (`#`) comes after network data"));
         }
         self.seen_option_line = true;
-        let mut fields = content[1..].split_whitespace();
+        let mut fields = content[1..].split_whitespace().peekable();
         while let Some(field) = fields.next() {
             match field.to_ascii_uppercase().as_str() {
                 "HZ" => self.unit_hz = 1.0,
@@ -332,6 +340,20 @@ impl Parser<'_> {
                         self.here("option line: `R` must be followed by the reference impedance in ohms")
                     })?;
                     self.r_ohm = self.impedance(value)?;
+                    // Touchstone 2.1 (its "Version 1.1" option line): one value per
+                    // port may follow R.
+                    while let Some(&next) = fields.peek() {
+                        if next.parse::<f64>().is_err() {
+                            break;
+                        }
+                        let r = self.impedance(next)?;
+                        if self.r_ports.is_empty() {
+                            self.r_ports.push(self.r_ohm);
+                        }
+                        self.r_ports.push(r);
+                        fields.next();
+                    }
+                    self.option_line_no = self.line;
                 }
                 _ => {
                     return Err(self.here(format!(
@@ -848,10 +870,21 @@ impl Parser<'_> {
             }
         }
         let nports = self.nports().unwrap_or(0);
-        let z0 = if self.reference.is_empty() {
-            vec![self.r_ohm; nports]
-        } else {
+        let z0 = if !self.reference.is_empty() {
+            // [Reference] (2.0) takes precedence over the option line's R.
             std::mem::take(&mut self.reference)
+        } else if self.r_ports.is_empty() {
+            vec![self.r_ohm; nports]
+        } else if self.r_ports.len() == nports {
+            std::mem::take(&mut self.r_ports)
+        } else {
+            return Err(self.error(
+                self.option_line_no,
+                format!(
+                    "option line: {} reference impedances after R for {nports} ports (give one, or one per port)",
+                    self.r_ports.len()
+                ),
+            ));
         };
         for mode in &self.modes {
             if let Mode::Differential(p, q) = *mode {

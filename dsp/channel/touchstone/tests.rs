@@ -158,6 +158,23 @@ fn v2(body: &str) -> String {
 }
 
 #[test]
+fn per_port_reference_on_the_option_line() {
+    // Touchstone 2.1 ("Version 1.1" option line): one R value per port.
+    let net = Network::parse("# Hz S RI R 50 75.5\n1 0 0 0.5 0 0.5 0 0 0\n", Some(2)).unwrap();
+    assert_eq!(net.z0(), &[50.0, 75.5]);
+    assert_eq!(net.s_param(2, 1).unwrap(), vec![c(0.5, 0.0)]);
+    // A 2.0 [Reference] takes precedence over it.
+    let text = v2("# Hz S RI R 50 60\n[Number of Ports] 2\n[Two-Port Data Order] 12_21\n\
+                   [Number of Frequencies] 1\n[Reference] 40 45\n[Network Data]\n1 0 0 0 0 0 0 0 0\n[End]\n");
+    assert_eq!(Network::parse(&text, None).unwrap().z0(), &[40.0, 45.0]);
+    let text = v2(
+        "# Hz S RI R 50 60\n[Number of Ports] 2\n[Two-Port Data Order] 12_21\n\
+                   [Number of Frequencies] 1\n[Network Data]\n1 0 0 0 0 0 0 0 0\n[End]\n",
+    );
+    assert_eq!(Network::parse(&text, None).unwrap().z0(), &[50.0, 60.0]);
+}
+
+#[test]
 fn v2_two_port_data_orders() {
     for (order, s12, s21) in [("12_21", 2.0, 3.0), ("21_12", 3.0, 2.0)] {
         let text = v2(&format!(
@@ -244,6 +261,9 @@ fn malformed_lines_give_their_line_numbers() {
         ("!c\n# Hz S RI Q\n", Some(1), 2, "unknown field `Q`"),
         ("# Hz S RI R\n", Some(1), 1, "`R` must be followed"),
         ("# Hz S RI R -5\n", Some(1), 1, "not a positive finite"),
+        ("! c\n# Hz S RI R 50 75\n1 0.5 0\n", Some(1), 2, "2 reference impedances after R for 1 ports"),
+        ("# Hz S RI R 50 x\n", Some(1), 1, "unknown field `x`"),
+        ("# Hz S RI R 50 -75\n", Some(2), 1, "`-75` is not a positive finite"),
         ("# Hz S RI\n[Number of Ports] 1\n", Some(1), 2, "Touchstone 1.x"),
         ("# Hz S RI\n1 1 0\n0.5 1 0\n", Some(1), 3, "frequencies must increase"),
         ("# Hz S RI\n1 1 0\n1 1 0\n", Some(1), 3, "frequencies must increase"),
