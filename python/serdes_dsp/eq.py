@@ -23,7 +23,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from . import _native
-from ._arrays import as_float32, as_small_uint, check_finite_number
+from ._arrays import as_float32, as_samples, as_small_uint, check_finite_number
 
 __all__ = [
     "TxFir",
@@ -177,7 +177,7 @@ class TxFir:
         arr = np.asarray(x)
         if arr.dtype == np.uint8:
             arr = np.array([-1.0, -1.0 / 3.0, 1.0 / 3.0, 1.0], dtype=np.float32)[as_small_uint("x", arr, 3)]
-        return self._inner.process(_f32_1d("x", arr))
+        return self._inner.process(as_samples("x", arr))
 
     @classmethod
     def preset(cls, n: int) -> "TxFir":
@@ -350,7 +350,7 @@ class Ctle:
 
     def process(self, x: ArrayLike) -> NDArray[np.float32]:
         """Filters the next chunk of the waveform."""
-        return self._inner.process(_f32_1d("x", x))
+        return self._inner.process(as_samples("x", x))
 
     def apply_to_impulse_response(self, h: ArrayLike, dt_s: float) -> NDArray[np.float32]:
         """Multiplies ``h`` (sampled every ``dt_s`` s) by the analog ``H(f)`` in the frequency domain (circular over the next power of two)."""
@@ -492,7 +492,7 @@ class Ffe:
 
     def process(self, x: ArrayLike) -> NDArray[np.float32]:
         """Filters the next chunk (one output per symbol)."""
-        return self._inner.process(_f32_1d("x", x))
+        return self._inner.process(as_samples("x", x))
 
     def adapt(
         self,
@@ -599,11 +599,11 @@ class Dfe:
 
     def process(self, x: ArrayLike) -> NDArray[np.uint8]:
         """Decides the next chunk."""
-        return self._inner.process(_f32_1d("x", x))
+        return self._inner.process(as_samples("x", x))
 
     def process_soft(self, x: ArrayLike) -> tuple[NDArray[np.uint8], NDArray[np.float32]]:
         """Decisions and the equalised samples (slicer input)."""
-        return self._inner.process_soft(_f32_1d("x", x))
+        return self._inner.process_soft(as_samples("x", x))
 
     def count_errors(self, x: ArrayLike, reference: ArrayLike, errors: Optional[ErrorBursts] = None) -> ErrorBursts:
         """Decides ``x``, compares with ``reference`` (symbols sent) and returns the counter (``.ber``, ``.histogram`` of bursts, error propagation included)."""
@@ -685,11 +685,11 @@ class FloatingDfe:
 
     def process(self, x: ArrayLike) -> NDArray[np.uint8]:
         """Decides the next chunk."""
-        return self._inner.process(_f32_1d("x", x))
+        return self._inner.process(as_samples("x", x))
 
     def process_soft(self, x: ArrayLike) -> tuple[NDArray[np.uint8], NDArray[np.float32]]:
         """Decisions and the equalised samples (slicer input)."""
-        return self._inner.process_soft(_f32_1d("x", x))
+        return self._inner.process_soft(as_samples("x", x))
 
     def reset(self) -> None:
         """Forget past decisions."""
@@ -724,7 +724,7 @@ class Mlse:
 
     def process(self, x: ArrayLike) -> NDArray[np.uint8]:
         """Detects the next chunk (decisions delayed by ``delay``)."""
-        return self._inner.process(_f32_1d("x", x))
+        return self._inner.process(as_samples("x", x))
 
     def finish(self) -> NDArray[np.uint8]:
         """The pending ``delay`` decisions (does not change the state)."""

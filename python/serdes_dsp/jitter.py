@@ -27,7 +27,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from . import _native
-from ._arrays import as_float32
+from ._arrays import as_float32, as_samples
 from ._native import SerdesDspError
 
 __all__ = ["Jitter", "OpticalLink", "tie", "TieResult"]
@@ -109,7 +109,7 @@ class Jitter:
 
     def process(self, x: ArrayLike) -> NDArray[np.float32]:
         """The next ``len(x)`` samples of the jittered waveform (float32)."""
-        return self._inner.process(_f32_1d("x", x))
+        return self._inner.process(as_samples("x", x))
 
     def reset(self) -> None:
         """Back to the start of the stream (history, edges, random streams)."""
@@ -268,7 +268,7 @@ class OpticalLink:
 
     def process(self, x: ArrayLike) -> NDArray[np.float32]:
         """The TIA output (V, float32) for the next ``len(x)`` drive samples."""
-        return self._inner.process(_f32_1d("x", x))
+        return self._inner.process(as_samples("x", x))
 
     def reset(self) -> None:
         """Back to the start of the stream (filter at rest, noise from the seed)."""

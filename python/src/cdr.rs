@@ -8,6 +8,7 @@ use serdes_dsp::cdr::{Cdr, CdrConfig, CdrOutput, InterpKind, LoopGains, PhaseTra
 use serdes_dsp::cpu::Backend;
 
 use crate::errors::IntoPyResult;
+use crate::samples::Samples;
 
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyCdr>()?;
@@ -68,7 +69,6 @@ fn config(
 #[pyclass(name = "_Cdr", module = "serdes_dsp._native")]
 pub struct PyCdr {
     inner: Cdr,
-    out: CdrOutput,
 }
 
 #[pymethods]
@@ -112,23 +112,30 @@ impl PyCdr {
         )?;
         Ok(PyCdr {
             inner: Cdr::new(c).py()?,
-            out: CdrOutput::new(),
         })
     }
 
     fn process<'py>(
         &mut self,
         py: Python<'py>,
-        waveform: PyReadonlyArray1<'py, f32>,
+        waveform: Samples<'py>,
     ) -> PyResult<(F32Array<'py>, U8Array<'py>, F64Array<'py>)> {
-        let x = waveform.as_slice()?;
-        let (inner, out) = (&mut self.inner, &mut self.out);
-        out.clear();
-        py.detach(|| inner.process_into(x, out)).py()?;
+        let x = waveform.view("waveform")?;
+        let inner = &mut self.inner;
+        let out = py
+            .detach(|| {
+                let mut out = CdrOutput::new();
+                let n = inner.max_output_len(x.len());
+                out.samples.reserve(n);
+                out.symbols.reserve(n);
+                x.feed(inner, |cdr, _, c| cdr.process_into(c, &mut out).map(drop))?;
+                Ok(out)
+            })
+            .py()?;
         Ok((
-            self.out.samples.clone().into_pyarray(py),
-            self.out.symbols.clone().into_pyarray(py),
-            self.out.phase_ui.clone().into_pyarray(py),
+            out.samples.into_pyarray(py),
+            out.symbols.into_pyarray(py),
+            out.phase_ui.into_pyarray(py),
         ))
     }
 

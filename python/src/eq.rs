@@ -11,6 +11,7 @@ use serdes_dsp::eq::{
 };
 
 use crate::errors::{invalid, IntoPyResult};
+use crate::samples::Samples;
 
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyTxFir>()?;
@@ -73,14 +74,8 @@ impl PyTxFir {
         self.inner.delay()
     }
 
-    fn process<'py>(
-        &mut self,
-        py: Python<'py>,
-        x: PyReadonlyArray1<'py, f32>,
-    ) -> PyResult<F32Array<'py>> {
-        let x = x.as_slice()?;
-        let inner = &mut self.inner;
-        Ok(py.detach(|| inner.process(x)).py()?.into_pyarray(py))
+    fn process<'py>(&mut self, py: Python<'py>, x: Samples<'py>) -> PyResult<F32Array<'py>> {
+        x.map(py, "x", &mut self.inner, |b, c, o| b.process_into(c, o))
     }
 
     fn check_802_3ck_kr(&self) -> PyResult<()> {
@@ -330,14 +325,8 @@ impl PyCtle {
         self.inner.sample_rate_hz()
     }
 
-    fn process<'py>(
-        &mut self,
-        py: Python<'py>,
-        x: PyReadonlyArray1<'py, f32>,
-    ) -> PyResult<F32Array<'py>> {
-        let x = x.as_slice()?;
-        let inner = &mut self.inner;
-        Ok(py.detach(|| inner.process(x)).py()?.into_pyarray(py))
+    fn process<'py>(&mut self, py: Python<'py>, x: Samples<'py>) -> PyResult<F32Array<'py>> {
+        x.map(py, "x", &mut self.inner, |b, c, o| b.process_into(c, o))
     }
 
     fn apply_to_impulse_response<'py>(
@@ -422,14 +411,22 @@ impl PyFfe {
         self.inner.backend().name()
     }
 
-    fn process<'py>(
-        &mut self,
-        py: Python<'py>,
-        x: PyReadonlyArray1<'py, f32>,
-    ) -> PyResult<F32Array<'py>> {
-        let x = x.as_slice()?;
+    fn process<'py>(&mut self, py: Python<'py>, x: Samples<'py>) -> PyResult<F32Array<'py>> {
+        let x = x.view("x")?;
         let inner = &mut self.inner;
-        Ok(py.detach(|| inner.process(x)).py()?.into_pyarray(py))
+        let out = py.detach(|| {
+            // One output per symbol: each chunk's share depends on the stream position.
+            let mut out = vec![0.0; inner.output_len(x.len())];
+            let mut at = 0;
+            x.feed(inner, |ffe, _, c| {
+                let n = ffe.output_len(c.len());
+                ffe.process_into(c, &mut out[at..at + n])?;
+                at += n;
+                Ok(())
+            })?;
+            Ok(out)
+        });
+        Ok(out.py()?.into_pyarray(py))
     }
 
     #[pyo3(signature = (x, reference = None, mu = 1e-3, algorithm = "lms", modulation = "pam4", record_every = 1000))]
@@ -545,31 +542,18 @@ impl PyDfe {
         }
     }
 
-    fn process<'py>(
-        &mut self,
-        py: Python<'py>,
-        x: PyReadonlyArray1<'py, f32>,
-    ) -> PyResult<U8Array<'py>> {
-        let x = x.as_slice()?;
-        let inner = &mut self.inner;
-        Ok(py.detach(|| inner.process(x)).py()?.into_pyarray(py))
+    fn process<'py>(&mut self, py: Python<'py>, x: Samples<'py>) -> PyResult<U8Array<'py>> {
+        x.map(py, "x", &mut self.inner, |b, c, o| b.process_into(c, o))
     }
 
     fn process_soft<'py>(
         &mut self,
         py: Python<'py>,
-        x: PyReadonlyArray1<'py, f32>,
+        x: Samples<'py>,
     ) -> PyResult<(U8Array<'py>, F32Array<'py>)> {
-        let x = x.as_slice()?;
-        let inner = &mut self.inner;
-        let (d, y) = py
-            .detach(|| {
-                let mut d = vec![0u8; x.len()];
-                let mut y = vec![0f32; x.len()];
-                inner.process_soft_into(x, &mut d, &mut y).map(|_| (d, y))
-            })
-            .py()?;
-        Ok((d.into_pyarray(py), y.into_pyarray(py)))
+        x.map_soft(py, "x", &mut self.inner, |b, c, d, y| {
+            b.process_soft_into(c, d, y)
+        })
     }
 
     #[pyo3(signature = (x, reference = None, mu_taps = 1e-3, mu_levels = 1e-3, algorithm = "lms", record_every = 1000))]
@@ -686,28 +670,15 @@ impl PyFloatingDfe {
     fn process_soft<'py>(
         &mut self,
         py: Python<'py>,
-        x: PyReadonlyArray1<'py, f32>,
+        x: Samples<'py>,
     ) -> PyResult<(U8Array<'py>, F32Array<'py>)> {
-        let x = x.as_slice()?;
-        let inner = &mut self.inner;
-        let (d, y) = py
-            .detach(|| {
-                let mut d = vec![0u8; x.len()];
-                let mut y = vec![0f32; x.len()];
-                inner.process_soft_into(x, &mut d, &mut y).map(|_| (d, y))
-            })
-            .py()?;
-        Ok((d.into_pyarray(py), y.into_pyarray(py)))
+        x.map_soft(py, "x", &mut self.inner, |b, c, d, y| {
+            b.process_soft_into(c, d, y)
+        })
     }
 
-    fn process<'py>(
-        &mut self,
-        py: Python<'py>,
-        x: PyReadonlyArray1<'py, f32>,
-    ) -> PyResult<U8Array<'py>> {
-        let x = x.as_slice()?;
-        let inner = &mut self.inner;
-        Ok(py.detach(|| inner.process(x)).py()?.into_pyarray(py))
+    fn process<'py>(&mut self, py: Python<'py>, x: Samples<'py>) -> PyResult<U8Array<'py>> {
+        x.map(py, "x", &mut self.inner, |b, c, o| b.process_into(c, o))
     }
 
     fn reset(&mut self) {
@@ -809,14 +780,8 @@ impl PyMlse {
         self.inner.delay()
     }
 
-    fn process<'py>(
-        &mut self,
-        py: Python<'py>,
-        x: PyReadonlyArray1<'py, f32>,
-    ) -> PyResult<U8Array<'py>> {
-        let x = x.as_slice()?;
-        let inner = &mut self.inner;
-        Ok(py.detach(|| inner.process(x)).py()?.into_pyarray(py))
+    fn process<'py>(&mut self, py: Python<'py>, x: Samples<'py>) -> PyResult<U8Array<'py>> {
+        x.map(py, "x", &mut self.inner, |b, c, o| b.process_into(c, o))
     }
 
     fn finish<'py>(&self, py: Python<'py>) -> U8Array<'py> {

@@ -10,6 +10,7 @@ use serdes_dsp::channel::tie::{tie as measure_tie, SjFit, TieConfig};
 use serdes_dsp::cpu::Backend;
 
 use crate::errors::{invalid, IntoPyResult};
+use crate::samples::Samples;
 
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyJitter>()?;
@@ -111,14 +112,8 @@ impl PyJitter {
         self.inner.backend().name()
     }
 
-    fn process<'py>(
-        &mut self,
-        py: Python<'py>,
-        x: PyReadonlyArray1<'py, f32>,
-    ) -> PyResult<F32Array<'py>> {
-        let x = x.as_slice()?;
-        let inner = &mut self.inner;
-        Ok(py.detach(|| inner.process(x)).py()?.into_pyarray(py))
+    fn process<'py>(&mut self, py: Python<'py>, x: Samples<'py>) -> PyResult<F32Array<'py>> {
+        x.map(py, "x", &mut self.inner, |b, c, o| b.process_into(c, o))
     }
 
     fn reset(&mut self) {
@@ -216,14 +211,8 @@ impl PyOpticalLink {
         self.inner.noise_sigma_a(i_a)
     }
 
-    fn process<'py>(
-        &mut self,
-        py: Python<'py>,
-        x: PyReadonlyArray1<'py, f32>,
-    ) -> PyResult<F32Array<'py>> {
-        let x = x.as_slice()?;
-        let inner = &mut self.inner;
-        Ok(py.detach(|| inner.process(x)).py()?.into_pyarray(py))
+    fn process<'py>(&mut self, py: Python<'py>, x: Samples<'py>) -> PyResult<F32Array<'py>> {
+        x.map(py, "x", &mut self.inner, |b, c, o| b.process_into(c, o))
     }
 
     fn reset(&mut self) {
