@@ -1,6 +1,6 @@
 //! Bindings of `serdes_dsp::cdr`: the streaming CDR, its characterisation sweeps and
 //! the PAM4 test-waveform generator. Every kernel runs with the GIL released.
-use numpy::{IntoPyArray, PyArray1, PyReadonlyArray1};
+use numpy::{IntoPyArray, PyReadonlyArray1};
 use pyo3::prelude::*;
 use serdes_dsp::cdr::characterise;
 use serdes_dsp::cdr::waveform::{pam4_waveform, RaisedCosine, Timing};
@@ -8,17 +8,13 @@ use serdes_dsp::cdr::{Cdr, CdrConfig, CdrOutput, InterpKind, LoopGains, PhaseTra
 use serdes_dsp::cpu::Backend;
 
 use crate::errors::IntoPyResult;
-use crate::samples::Samples;
+use crate::samples::{F32Array, F64Array, Samples, U8Array};
 
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyCdr>()?;
     m.add_function(wrap_pyfunction!(cdr_waveform, m)?)?;
     Ok(())
 }
-
-type F32Array<'py> = Bound<'py, PyArray1<f32>>;
-type F64Array<'py> = Bound<'py, PyArray1<f64>>;
-type U8Array<'py> = Bound<'py, PyArray1<u8>>;
 
 #[allow(clippy::too_many_arguments)]
 fn config(
@@ -69,6 +65,25 @@ fn config(
 #[pyclass(name = "_Cdr", module = "serdes_dsp._native")]
 pub struct PyCdr {
     inner: Cdr,
+}
+
+impl PyCdr {
+    /// `magnitude(gains, f, baud_hz, detector_gain)` of the designed loop at each frequency.
+    fn loop_response<'py>(
+        &self,
+        py: Python<'py>,
+        frequencies_hz: &[f64],
+        magnitude: fn(&LoopGains, f64, f64, f64) -> f64,
+    ) -> PyResult<F64Array<'py>> {
+        let c = self.inner.config();
+        let kd = c.effective_detector_gain().py()?;
+        let g = self.inner.gains();
+        Ok(frequencies_hz
+            .iter()
+            .map(|&f| magnitude(&g, f, c.baud_hz, kd))
+            .collect::<Vec<_>>()
+            .into_pyarray(py))
+    }
 }
 
 #[pymethods]
@@ -218,14 +233,7 @@ impl PyCdr {
         py: Python<'py>,
         frequencies_hz: Vec<f64>,
     ) -> PyResult<F64Array<'py>> {
-        let c = self.inner.config();
-        let kd = c.effective_detector_gain().py()?;
-        let g = self.inner.gains();
-        Ok(frequencies_hz
-            .iter()
-            .map(|&f| g.transfer_magnitude(f, c.baud_hz, kd))
-            .collect::<Vec<_>>()
-            .into_pyarray(py))
+        self.loop_response(py, &frequencies_hz, LoopGains::transfer_magnitude)
     }
 
     /// |1 − H(f)| of the designed loop at each frequency.
@@ -234,14 +242,7 @@ impl PyCdr {
         py: Python<'py>,
         frequencies_hz: Vec<f64>,
     ) -> PyResult<F64Array<'py>> {
-        let c = self.inner.config();
-        let kd = c.effective_detector_gain().py()?;
-        let g = self.inner.gains();
-        Ok(frequencies_hz
-            .iter()
-            .map(|&f| g.error_magnitude(f, c.baud_hz, kd))
-            .collect::<Vec<_>>()
-            .into_pyarray(py))
+        self.loop_response(py, &frequencies_hz, LoopGains::error_magnitude)
     }
 
     /// Measured |H(f)| of a fresh CDR with this configuration.

@@ -5,7 +5,7 @@ use serdes_dsp::channel::Awgn;
 use serdes_dsp::cpu::Backend;
 
 use crate::errors::IntoPyResult;
-use crate::samples::Samples;
+use crate::samples::{stream_methods, Samples};
 
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(awgn, m)?)?;
@@ -57,18 +57,8 @@ impl AwgnBlock {
     fn sigma(&self) -> f32 {
         self.inner.sigma()
     }
-
-    /// Adds the next noise samples to `x` (float32), returning a new array.
-    fn process<'py>(
-        &mut self,
-        py: Python<'py>,
-        x: Samples<'py>,
-    ) -> PyResult<Bound<'py, PyArray1<f32>>> {
-        x.map(py, "x", &mut self.inner, |b, c, o| b.process_into(c, o))
-    }
-
-    /// Back to the start of the noise stream.
-    fn reset(&mut self) {
-        self.inner.reset();
-    }
 }
+
+// `process(x)`: `x` plus the next noise samples; `reset()`: back to the start of the
+// noise stream.
+stream_methods!(AwgnBlock, f32);

@@ -2,23 +2,20 @@
 //! lossy line, low-pass, tabulated response), its impulse and pulse responses and
 //! streaming filter, and `Crosstalk`. The Python class `serdes_dsp.channel.Channel`
 //! wraps `_Channel` (and adds `from_network` for scikit-rf networks).
-use numpy::{Complex64, IntoPyArray, PyArray1, PyReadonlyArray1};
+use numpy::{Complex64, IntoPyArray, PyReadonlyArray1};
 use pyo3::prelude::*;
 use serdes_dsp::channel::analytic::LossyLine;
 use serdes_dsp::channel::crosstalk::{Crosstalk, CrosstalkKind};
 use serdes_dsp::channel::{Channel, ChannelFilter};
 
 use crate::errors::IntoPyResult;
-use crate::samples::Samples;
+use crate::samples::{F32Array, F64Array, Samples};
 
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyChannel>()?;
     m.add_class::<PyCrosstalk>()?;
     Ok(())
 }
-
-type F32Array<'py> = Bound<'py, PyArray1<f32>>;
-type F64Array<'py> = Bound<'py, PyArray1<f64>>;
 
 /// A channel model; see `serdes_dsp.channel.Channel`.
 #[pyclass(name = "_Channel", module = "serdes_dsp._native")]

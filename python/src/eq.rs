@@ -11,7 +11,7 @@ use serdes_dsp::eq::{
 };
 
 use crate::errors::{invalid, IntoPyResult};
-use crate::samples::Samples;
+use crate::samples::{stream_methods, F32Array, F64Array, Samples, U8Array};
 
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyTxFir>()?;
@@ -25,11 +25,27 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     Ok(())
 }
 
-type F32Array<'py> = Bound<'py, PyArray1<f32>>;
-type F64Array<'py> = Bound<'py, PyArray1<f64>>;
-type U8Array<'py> = Bound<'py, PyArray1<u8>>;
 /// `(output, flat taps trajectory, mse per snapshot)`.
 type Adapted<'py, T> = (Bound<'py, PyArray1<T>>, F32Array<'py>, F32Array<'py>);
+
+/// A read-write float32 array property `$name` of the Python class `$class`: the
+/// block's `$get()` (copied out) and `$set(&[f32])` (a separate `#[pymethods]` block).
+macro_rules! f32_array_property {
+    ($class:ty: $name:ident = $get:ident, $set:ident($value:ident)) => {
+        #[pymethods]
+        impl $class {
+            #[getter]
+            fn $name<'py>(&self, py: Python<'py>) -> F32Array<'py> {
+                self.inner.$get().to_vec().into_pyarray(py)
+            }
+
+            #[setter($name)]
+            fn $set(&mut self, $value: PyReadonlyArray1<'_, f32>) -> PyResult<()> {
+                self.inner.$set($value.as_slice()?).py()
+            }
+        }
+    };
+}
 
 fn trajectory<'py>(py: Python<'py>, t: &Trajectory) -> (F32Array<'py>, F32Array<'py>) {
     (
@@ -72,10 +88,6 @@ impl PyTxFir {
     #[getter]
     fn delay(&self) -> usize {
         self.inner.delay()
-    }
-
-    fn process<'py>(&mut self, py: Python<'py>, x: Samples<'py>) -> PyResult<F32Array<'py>> {
-        x.map(py, "x", &mut self.inner, |b, c, o| b.process_into(c, o))
     }
 
     fn check_802_3ck_kr(&self) -> PyResult<()> {
@@ -126,11 +138,9 @@ impl PyTxFir {
             a.evaluated,
         ))
     }
-
-    fn reset(&mut self) {
-        self.inner.reset()
-    }
 }
+
+stream_methods!(PyTxFir, f32);
 
 fn receiver(
     ffe_taps: usize,
@@ -325,10 +335,6 @@ impl PyCtle {
         self.inner.sample_rate_hz()
     }
 
-    fn process<'py>(&mut self, py: Python<'py>, x: Samples<'py>) -> PyResult<F32Array<'py>> {
-        x.map(py, "x", &mut self.inner, |b, c, o| b.process_into(c, o))
-    }
-
     fn apply_to_impulse_response<'py>(
         &self,
         py: Python<'py>,
@@ -342,11 +348,9 @@ impl PyCtle {
             .py()?
             .into_pyarray(py))
     }
-
-    fn reset(&mut self) {
-        self.inner.reset()
-    }
 }
+
+stream_methods!(PyCtle, f32);
 
 fn lms_config(mu: f32, algorithm: &str, modulation: &str, record_every: usize) -> PyResult<Lms> {
     Lms::new(mu)
@@ -379,16 +383,6 @@ impl PyFfe {
             .with_backend(b)
             .py()?;
         Ok(PyFfe { inner })
-    }
-
-    #[getter]
-    fn taps<'py>(&self, py: Python<'py>) -> F32Array<'py> {
-        self.inner.taps().to_vec().into_pyarray(py)
-    }
-
-    #[setter]
-    fn set_taps(&mut self, taps: PyReadonlyArray1<'_, f32>) -> PyResult<()> {
-        self.inner.set_taps(taps.as_slice()?).py()
     }
 
     #[getter]
@@ -458,6 +452,8 @@ impl PyFfe {
     }
 }
 
+f32_array_property!(PyFfe: taps = taps, set_taps(taps));
+
 /// Taps from a pulse response: `(taps, delay, equalised pulse, mse, snr_db)`.
 #[pyfunction]
 #[pyo3(signature = (pulse, n_taps, cursor, samples_per_symbol = 1, method = "mmse", noise_var = 0.0, signal_power = 5.0 / 9.0))]
@@ -510,28 +506,8 @@ impl PyDfe {
     }
 
     #[getter]
-    fn taps<'py>(&self, py: Python<'py>) -> F32Array<'py> {
-        self.inner.taps().to_vec().into_pyarray(py)
-    }
-
-    #[setter]
-    fn set_taps(&mut self, taps: PyReadonlyArray1<'_, f32>) -> PyResult<()> {
-        self.inner.set_taps(taps.as_slice()?).py()
-    }
-
-    #[getter]
     fn thresholds<'py>(&self, py: Python<'py>) -> F32Array<'py> {
         self.inner.thresholds().to_vec().into_pyarray(py)
-    }
-
-    #[getter]
-    fn levels<'py>(&self, py: Python<'py>) -> F32Array<'py> {
-        self.inner.slicer_levels().to_vec().into_pyarray(py)
-    }
-
-    #[setter]
-    fn set_levels(&mut self, levels: PyReadonlyArray1<'_, f32>) -> PyResult<()> {
-        self.inner.set_slicer_levels(levels.as_slice()?).py()
     }
 
     #[getter]
@@ -540,10 +516,6 @@ impl PyDfe {
             Modulation::Nrz => "nrz",
             Modulation::Pam4 => "pam4",
         }
-    }
-
-    fn process<'py>(&mut self, py: Python<'py>, x: Samples<'py>) -> PyResult<U8Array<'py>> {
-        x.map(py, "x", &mut self.inner, |b, c, o| b.process_into(c, o))
     }
 
     fn process_soft<'py>(
@@ -588,11 +560,11 @@ impl PyDfe {
     fn check_802_3ck_kr(&self) -> PyResult<()> {
         self.inner.check_802_3ck_kr().py()
     }
-
-    fn reset(&mut self) {
-        self.inner.reset()
-    }
 }
+
+stream_methods!(PyDfe, u8);
+f32_array_property!(PyDfe: taps = taps, set_taps(taps));
+f32_array_property!(PyDfe: levels = slicer_levels, set_slicer_levels(levels));
 
 /// DFE with fixed and floating taps, streaming.
 #[pyclass(name = "_FloatingDfe", module = "serdes_dsp._native")]
@@ -676,15 +648,9 @@ impl PyFloatingDfe {
             b.process_soft_into(c, d, y)
         })
     }
-
-    fn process<'py>(&mut self, py: Python<'py>, x: Samples<'py>) -> PyResult<U8Array<'py>> {
-        x.map(py, "x", &mut self.inner, |b, c, o| b.process_into(c, o))
-    }
-
-    fn reset(&mut self) {
-        self.inner.reset()
-    }
 }
+
+stream_methods!(PyFloatingDfe, u8);
 
 /// Symbol/bit error and burst counter.
 #[pyclass(name = "_ErrorBursts", module = "serdes_dsp._native")]
@@ -766,22 +732,8 @@ impl PyMlse {
     }
 
     #[getter]
-    fn channel<'py>(&self, py: Python<'py>) -> F32Array<'py> {
-        self.inner.channel().to_vec().into_pyarray(py)
-    }
-
-    #[setter]
-    fn set_channel(&mut self, channel: PyReadonlyArray1<'_, f32>) -> PyResult<()> {
-        self.inner.set_channel(channel.as_slice()?).py()
-    }
-
-    #[getter]
     fn delay(&self) -> usize {
         self.inner.delay()
-    }
-
-    fn process<'py>(&mut self, py: Python<'py>, x: Samples<'py>) -> PyResult<U8Array<'py>> {
-        x.map(py, "x", &mut self.inner, |b, c, o| b.process_into(c, o))
     }
 
     fn finish<'py>(&self, py: Python<'py>) -> U8Array<'py> {
@@ -801,8 +753,7 @@ impl PyMlse {
             .py()?
             .into_pyarray(py))
     }
-
-    fn reset(&mut self) {
-        self.inner.reset()
-    }
 }
+
+stream_methods!(PyMlse, u8);
+f32_array_property!(PyMlse: channel = channel, set_channel(channel));

@@ -17,6 +17,13 @@ use serdes_dsp::{Error, Result};
 
 use crate::errors::{invalid, IntoPyResult};
 
+/// A float32 numpy array returned to Python.
+pub type F32Array<'py> = Bound<'py, PyArray1<f32>>;
+/// A float64 numpy array returned to Python.
+pub type F64Array<'py> = Bound<'py, PyArray1<f64>>;
+/// A uint8 numpy array (symbols, decisions) returned to Python.
+pub type U8Array<'py> = Bound<'py, PyArray1<u8>>;
+
 /// Samples per converted chunk: 64 KiB of f32 (128 KiB of f64 read), well inside L2.
 pub const CHUNK: usize = 16384;
 
@@ -43,6 +50,29 @@ fn readable<T: Element>(a: &PyReadonlyArray1<'_, T>) -> bool {
     let size = std::mem::size_of::<T>() as isize;
     a.len() == 0 || (a.is_aligned() && a.strides()[0] % size == 0)
 }
+
+/// The `process(x)` and `reset()` methods of the Python class `$class` of a
+/// streaming block (`self.inner`) that writes one `$out` per input sample with its
+/// `process_into` (a separate `#[pymethods]` block: pyo3's `multiple-pymethods`).
+macro_rules! stream_methods {
+    ($class:ty, $out:ty) => {
+        #[pyo3::pymethods]
+        impl $class {
+            fn process<'py>(
+                &mut self,
+                py: pyo3::Python<'py>,
+                x: $crate::samples::Samples<'py>,
+            ) -> pyo3::PyResult<pyo3::Bound<'py, numpy::PyArray1<$out>>> {
+                x.map(py, "x", &mut self.inner, |b, c, o| b.process_into(c, o))
+            }
+
+            fn reset(&mut self) {
+                self.inner.reset()
+            }
+        }
+    };
+}
+pub(crate) use stream_methods;
 
 impl<'py> Samples<'py> {
     /// The elements, or an error naming `name` for a misaligned or oddly strided view.
@@ -113,6 +143,20 @@ impl<'py> Samples<'py> {
     }
 }
 
+/// Index of the first element that is not `finite`: on a contiguous array a
+/// branch-free pass that LLVM vectorises first, the search only when one is bad.
+fn first_non_finite<T: Copy>(v: &ArrayView1<'_, T>, finite: impl Fn(T) -> bool) -> Option<usize> {
+    if let Some(s) = v.as_slice() {
+        let ok = s
+            .chunks(4096)
+            .all(|c| c.iter().fold(true, |ok, &x| ok & finite(x)));
+        if ok {
+            return None;
+        }
+    }
+    v.iter().position(|&x| !finite(x))
+}
+
 impl SampleView<'_> {
     /// Number of samples.
     pub fn len(&self) -> usize {
@@ -157,8 +201,8 @@ impl SampleView<'_> {
     /// [`Error::NonFinite`] naming `name` at the first sample that is not a finite f32.
     pub fn check_finite(&self, name: &'static str) -> Result<()> {
         let index = match self {
-            SampleView::F32(v) => v.iter().position(|s| !s.is_finite()),
-            SampleView::F64(v) => v.iter().position(|&s| !(s as f32).is_finite()),
+            SampleView::F32(v) => first_non_finite(v, |s| s.is_finite()),
+            SampleView::F64(v) => first_non_finite(v, |s| (s as f32).is_finite()),
         };
         match index {
             Some(index) => Err(Error::NonFinite { name, index }),
