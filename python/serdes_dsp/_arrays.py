@@ -50,8 +50,15 @@ def as_samples(name: str, x: Any, *, one_d: str = "one-dimensional (a stream)") 
     """
     arr = np.asarray(x)
     ok = arr.dtype in _STREAM_DTYPES and arr.flags.aligned and all(s % arr.itemsize == 0 for s in arr.strides)
-    if not ok:
-        arr = as_float32(name, arr)
+    return _one_d(name, arr if ok else as_float32(name, arr), one_d)
+
+
+def as_float32_1d(name: str, x: Any) -> NDArray[np.float32]:
+    """``x`` as a C-contiguous 1-D float32 array (:func:`as_float32`)."""
+    return _one_d(name, as_float32(name, x), "one-dimensional (a stream)")
+
+
+def _one_d(name: str, arr: NDArray, one_d: str) -> NDArray:
     if arr.ndim != 1:
         raise ValueError(f"`{name}` must be {one_d}, got shape {arr.shape}")
     return arr

@@ -16,51 +16,6 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     Ok(())
 }
 
-#[allow(clippy::too_many_arguments)]
-fn config(
-    detector: &str,
-    samples_per_ui: usize,
-    bandwidth_hz: Option<f64>,
-    baud_hz: f64,
-    damping: f64,
-    kp: Option<f64>,
-    ki: Option<f64>,
-    amplitude: f32,
-    interpolator: &str,
-    update_every: usize,
-    initial_phase_ui: f64,
-    initial_ppm: f64,
-    detector_gain: Option<f64>,
-    backend: &str,
-    trace: &str,
-) -> PyResult<CdrConfig> {
-    let mut c = CdrConfig::new(samples_per_ui);
-    c.detector = detector.to_string();
-    c.baud_hz = baud_hz;
-    c.bandwidth_hz = bandwidth_hz.unwrap_or(baud_hz / 2500.0);
-    c.damping = damping;
-    c.gains = match (kp, ki) {
-        (Some(kp), ki) => Some(LoopGains::new(kp, ki.unwrap_or(0.0)).py()?),
-        (None, Some(_)) => {
-            return Err(crate::errors::invalid(
-                "kp",
-                "given together with ki",
-                "None",
-            ))
-        }
-        (None, None) => None,
-    };
-    c.amplitude = amplitude;
-    c.interpolator = InterpKind::from_name(interpolator).py()?;
-    c.update_every = update_every;
-    c.initial_phase_ui = initial_phase_ui;
-    c.initial_ppm = initial_ppm;
-    c.detector_gain = detector_gain;
-    c.backend = Backend::from_name(backend).py()?;
-    c.trace = PhaseTrace::from_name(trace).py()?;
-    Ok(c)
-}
-
 /// The streaming CDR; `process` returns (samples, symbols, phase_ui).
 #[pyclass(name = "_Cdr", module = "serdes_dsp._native")]
 pub struct PyCdr {
@@ -108,23 +63,30 @@ impl PyCdr {
         backend: &str,
         trace: &str,
     ) -> PyResult<Self> {
-        let c = config(
-            detector,
-            samples_per_ui,
-            bandwidth_hz,
-            baud_hz,
-            damping,
-            kp,
-            ki,
-            amplitude,
-            interpolator,
-            update_every,
-            initial_phase_ui,
-            initial_ppm,
-            detector_gain,
-            backend,
-            trace,
-        )?;
+        let mut c = CdrConfig::new(samples_per_ui);
+        c.detector = detector.to_string();
+        c.baud_hz = baud_hz;
+        c.bandwidth_hz = bandwidth_hz.unwrap_or(baud_hz / 2500.0);
+        c.damping = damping;
+        c.gains = match (kp, ki) {
+            (Some(kp), ki) => Some(LoopGains::new(kp, ki.unwrap_or(0.0)).py()?),
+            (None, Some(_)) => {
+                return Err(crate::errors::invalid(
+                    "kp",
+                    "given together with ki",
+                    "None",
+                ))
+            }
+            (None, None) => None,
+        };
+        c.amplitude = amplitude;
+        c.interpolator = InterpKind::from_name(interpolator).py()?;
+        c.update_every = update_every;
+        c.initial_phase_ui = initial_phase_ui;
+        c.initial_ppm = initial_ppm;
+        c.detector_gain = detector_gain;
+        c.backend = Backend::from_name(backend).py()?;
+        c.trace = PhaseTrace::from_name(trace).py()?;
         Ok(PyCdr {
             inner: Cdr::new(c).py()?,
         })

@@ -167,6 +167,22 @@ pub struct PyCtle {
     inner: Ctle,
 }
 
+impl PyCtle {
+    /// `gain(ctle, f)` (dB) at each frequency of `f_hz`.
+    fn gain_db<'py>(
+        &self,
+        py: Python<'py>,
+        f_hz: PyReadonlyArray1<'py, f64>,
+        gain: fn(&Ctle, f64) -> f64,
+    ) -> PyResult<F64Array<'py>> {
+        let f = f_hz.as_slice()?;
+        Ok(f.iter()
+            .map(|&v| gain(&self.inner, v))
+            .collect::<Vec<_>>()
+            .into_pyarray(py))
+    }
+}
+
 #[pymethods]
 impl PyCtle {
     #[new]
@@ -233,24 +249,16 @@ impl PyCtle {
         &self,
         py: Python<'py>,
         f_hz: PyReadonlyArray1<'py, f64>,
-    ) -> PyResult<Bound<'py, PyArray1<f64>>> {
-        let f = f_hz.as_slice()?;
-        Ok(f.iter()
-            .map(|&v| self.inner.analog_gain_db(v))
-            .collect::<Vec<_>>()
-            .into_pyarray(py))
+    ) -> PyResult<F64Array<'py>> {
+        self.gain_db(py, f_hz, Ctle::analog_gain_db)
     }
 
     fn digital_gain_db<'py>(
         &self,
         py: Python<'py>,
         f_hz: PyReadonlyArray1<'py, f64>,
-    ) -> PyResult<Bound<'py, PyArray1<f64>>> {
-        let f = f_hz.as_slice()?;
-        Ok(f.iter()
-            .map(|&v| self.inner.digital_gain_db(v))
-            .collect::<Vec<_>>()
-            .into_pyarray(py))
+    ) -> PyResult<F64Array<'py>> {
+        self.gain_db(py, f_hz, Ctle::digital_gain_db)
     }
 
     #[getter]
