@@ -16,10 +16,12 @@ import numpy as np
 import pytest
 
 from serdes_dsp import SerdesDspError, _native
+from serdes_dsp.analysis import EyeHistogram
 from serdes_dsp.cdr import Cdr, pam4_waveform
 from serdes_dsp.channel import Awgn, Channel, Crosstalk, awgn
 from serdes_dsp.eq import Ctle, Dfe, Ffe, FloatingDfe, Mlse, TxFir
 from serdes_dsp.jitter import Jitter, OpticalLink
+from serdes_dsp.signal import nrz_slice, pam4_slice
 
 BAUD = 53.125e9
 N = 50_000  # > 3 native chunks
@@ -242,3 +244,45 @@ def test_shape_errors_unchanged():
         Cdr().process(np.zeros((2, 2)))
     with pytest.raises(TypeError, match="real numeric"):
         Ffe(TAPS, 2).process(np.zeros(4, dtype=np.complex128))
+
+
+def test_slicers_float64_equal_float32():
+    x = _waveform(seed=10)
+    for f in (lambda v: pam4_slice(v), lambda v: pam4_slice(v, symbols=True), lambda v: nrz_slice(v)):
+        _assert_same(f(x), f(x.astype(np.float32)))
+        _assert_same(f(x[::-3]), f(np.ascontiguousarray(x[::-3], dtype=np.float32)))
+    grid = x[:40_000].reshape(200, 200).T
+    _assert_same(nrz_slice(grid), nrz_slice(grid.astype(np.float32)))
+    x[30_000] = np.nan
+    for f in (pam4_slice, nrz_slice):
+        with pytest.raises(SerdesDspError) as e64:
+            f(x)
+        with pytest.raises(SerdesDspError) as e32:
+            f(x.astype(np.float32))
+        assert str(e64.value) == str(e32.value) and "index 30000" in str(e64.value)
+
+
+@pytest.mark.parametrize("with_symbols", [False, True])
+def test_eye_histogram_float64_equals_float32(with_symbols):
+    rng = np.random.default_rng(11)
+    sym = rng.integers(0, 4, 6000).astype(np.uint8)
+    x = pam4_waveform(sym, 8).astype(np.float64)[: 6000 * 8] + rng.normal(0, 0.05, 6000 * 8)
+    a, b = EyeHistogram(8), EyeHistogram(8)
+    for lo, hi in [(0, 8 * 100), (8 * 100, 8 * 4100), (8 * 4100, 8 * 6000)]:
+        s = sym[lo // 8 : hi // 8] if with_symbols else None
+        a.accumulate(x[lo:hi], s)
+        b.accumulate(x[lo:hi].astype(np.float32), s)
+        _assert_same(a.counts, b.counts)
+    a.accumulate(x[::2][:16_000])
+    b.accumulate(np.ascontiguousarray(x[::2][:16_000], dtype=np.float32))
+    _assert_same(a.counts, b.counts)
+    if with_symbols:
+        np.testing.assert_array_equal(a.bathtub()["ber"], b.bathtub()["ber"])
+    y = x[: 8 * 3000].copy()
+    y[20_000] = np.inf
+    with pytest.raises(SerdesDspError) as e64:
+        a.accumulate(y)
+    with pytest.raises(SerdesDspError) as e32:
+        b.accumulate(y.astype(np.float32))
+    assert str(e64.value) == str(e32.value) and "index 20000" in str(e64.value)
+    _assert_same(a.counts, b.counts)
