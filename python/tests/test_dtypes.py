@@ -14,6 +14,8 @@ from typing import Any, Callable
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from serdes_dsp import SerdesDspError, _native
 from serdes_dsp.analysis import EyeHistogram
@@ -286,3 +288,17 @@ def test_eye_histogram_float64_equals_float32(with_symbols):
         b.accumulate(y.astype(np.float32))
     assert str(e64.value) == str(e32.value) and "index 20000" in str(e64.value)
     _assert_same(a.counts, b.counts)
+
+
+@settings(max_examples=12, deadline=None)
+@given(
+    cuts=st.lists(st.integers(0, 40_000), max_size=5),
+    stride=st.sampled_from([1, 1, 2, -1]),
+    name=st.sampled_from(["Ffe(M=3)", "Dfe.soft", "Channel(fft)", "Cdr", "Jitter", "Awgn"]),
+)
+def test_random_chunkings_of_float64_equal_float32(cuts, stride, name):
+    x = _waveform(80_000, seed=len(cuts))[::stride][:40_000]
+    bounds = sorted(set([0, len(x)] + cuts))
+    f64, f32 = _pair(name)
+    for a, b in zip(bounds[:-1], bounds[1:]):
+        _assert_same(f64(x[a:b]), f32(np.ascontiguousarray(x[a:b], dtype=np.float32)))
