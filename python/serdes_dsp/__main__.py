@@ -65,24 +65,17 @@ def link_job(args) -> int:
           f"{cfg['baud_hz'] / 1e9:g} GBd {cfg['tx.modulation'].upper()}, FEC {cfg['fec.code']}, "
           f"detector {cfg['rx.detector']}, seed {args.seed}")
     df.drop(columns=["symbol_errors_per_codeword"]).to_csv(args.out + ".csv", index=False)
-    try:
-        import matplotlib
 
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-
+    def draw():
         from .plot import link_ber_curve
 
         ax = link_ber_curve(df, param=args.param, theory=awgn_ref)
         ax.set_title(f"{cfg['baud_hz'] * (2 if cfg['tx.modulation'] == 'pam4' else 1) / 1e9:g} Gb/s "
                      f"{cfg['tx.modulation'].upper()}, {cfg['rx.detector'].upper()}, FEC {cfg['fec.code']}: "
                      "pre- and post-FEC BER")
-        ax.figure.tight_layout()
-        ax.figure.savefig(args.out + ".png", dpi=120)
-        plt.close(ax.figure)
-        print(f"wrote {args.out}.csv and {args.out}.png")
-    except ImportError:
-        print(f"wrote {args.out}.csv (matplotlib not installed: no plot)")
+        return ax
+
+    save_plot(args.out, draw)
     return 0
 
 
@@ -103,23 +96,34 @@ def awgn_job(args) -> int:
     print(f"\n{total:.3e} symbols in {dt:.1f} s ({total / dt / 1e6:.0f} Msymbols/s on all cores), "
           f"{args.modulation.upper()}{' precoded' if args.precoding else ''}, seed {args.seed}")
     df.to_csv(args.out + ".csv", index=False)
+
+    def draw():
+        from .plot import ber_waterfall
+
+        ax = ber_waterfall(df, modulation=args.modulation)
+        ax.set_title(f"{args.modulation.upper()} in AWGN: measured vs closed form (99% intervals)")
+        return ax
+
+    save_plot(args.out, draw)
+    return 0
+
+
+def save_plot(out: str, draw) -> None:
+    """``out``.png of the axes ``draw()`` returns, when matplotlib is installed; says
+    what was written (the CSV was written before)."""
     try:
         import matplotlib
 
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
 
-        from .plot import ber_waterfall
-
-        ax = ber_waterfall(df, modulation=args.modulation)
-        ax.set_title(f"{args.modulation.upper()} in AWGN: measured vs closed form (99% intervals)")
+        ax = draw()
         ax.figure.tight_layout()
-        ax.figure.savefig(args.out + ".png", dpi=120)
+        ax.figure.savefig(out + ".png", dpi=120)
         plt.close(ax.figure)
-        print(f"wrote {args.out}.csv and {args.out}.png")
+        print(f"wrote {out}.csv and {out}.png")
     except ImportError:
-        print(f"wrote {args.out}.csv (matplotlib not installed: no plot)")
-    return 0
+        print(f"wrote {out}.csv (matplotlib not installed: no plot)")
 
 
 def with_pd_opts(f):

@@ -37,6 +37,42 @@ def as_float32(name: str, x: Any) -> NDArray[np.float32]:
     return np.ascontiguousarray(arr, dtype=np.float32)
 
 
+_STREAM_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
+
+
+def as_samples(name: str, x: Any, *, one_d: str = "one-dimensional (a stream)") -> NDArray[np.floating]:
+    """``x`` as a 1-D float32 or float64 array for a streaming block's ``process``.
+
+    float32 and float64 arrays (native byte order, aligned, any stride) pass as they
+    are: the native code converts float64 to float32 chunk by chunk, without a
+    full-size copy. Other dtypes (ints, bool, float16, lists of ints) are converted
+    to float32 by numpy. Not 1-D: ``ValueError`` "`name` must be {one_d}, got shape …".
+    """
+    arr = np.asarray(x)
+    ok = arr.dtype in _STREAM_DTYPES and arr.flags.aligned and all(s % arr.itemsize == 0 for s in arr.strides)
+    return _one_d(name, arr if ok else as_float32(name, arr), one_d)
+
+
+def as_float32_1d(name: str, x: Any) -> NDArray[np.float32]:
+    """``x`` as a C-contiguous 1-D float32 array (:func:`as_float32`)."""
+    return _one_d(name, as_float32(name, x), "one-dimensional (a stream)")
+
+
+def _one_d(name: str, arr: NDArray, one_d: str) -> NDArray:
+    if arr.ndim != 1:
+        raise ValueError(f"`{name}` must be {one_d}, got shape {arr.shape}")
+    return arr
+
+
+def as_flat_samples(name: str, x: Any) -> tuple[NDArray[np.floating], tuple[int, ...]]:
+    """``x`` of any shape as :func:`as_samples` (flattened in C order) and its shape."""
+    arr = np.asarray(x)
+    shape = arr.shape
+    if arr.ndim != 1:
+        arr = (arr if arr.flags.c_contiguous else as_float32(name, arr)).reshape(-1)
+    return as_samples(name, arr), shape
+
+
 def check_count(name: str, n: Any) -> int:
     """A non-negative integer count."""
     if isinstance(n, (bool, np.bool_)) or not isinstance(n, (int, np.integer)):

@@ -13,7 +13,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from . import _native
-from ._arrays import as_float32, as_small_uint
+from ._arrays import as_float32, as_samples, as_small_uint
 
 __all__ = [
     "pam4_ber_theory",
@@ -114,7 +114,10 @@ class EyeHistogram:
 
     def accumulate(self, waveform: ArrayLike, symbols: "ArrayLike | None" = None) -> "EyeHistogram":
         """Adds a chunk of waveform (and the symbols it carries). Returns ``self``."""
-        w = as_float32("waveform", waveform)
+        # Without symbols a float64 waveform is converted chunk by chunk in the native
+        # code; with them it goes in one piece as float32.
+        arr = np.asarray(waveform)
+        w = as_samples("waveform", arr) if symbols is None and arr.ndim == 1 else as_float32("waveform", arr)
         s = None if symbols is None else as_small_uint("symbols", symbols, self.levels - 1)
         self._inner.accumulate(w, s)
         return self

@@ -22,7 +22,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from . import _native
-from ._arrays import as_float32, as_small_uint
+from ._arrays import as_samples, as_small_uint
 
 __all__ = ["Cdr", "CdrResult", "jitter_transfer", "jitter_tolerance", "pam4_waveform"]
 
@@ -99,10 +99,7 @@ class Cdr:
 
     def process(self, waveform: ArrayLike) -> CdrResult:
         """Recovers the symbols of the next chunk of the waveform (1-D, real)."""
-        x = as_float32("waveform", waveform)
-        if x.ndim != 1:
-            raise ValueError(f"`waveform` must be one-dimensional, got shape {x.shape}")
-        return CdrResult(*self._inner.process(x))
+        return CdrResult(*self._inner.process(as_samples("waveform", waveform, one_d="one-dimensional")))
 
     def reset(self) -> None:
         """Back to the start of a stream."""

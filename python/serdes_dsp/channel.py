@@ -18,7 +18,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from . import _native
-from ._arrays import as_float32, check_finite_number
+from ._arrays import as_flat_samples, as_float32, as_samples, check_finite_number
 from ._native import SerdesDspError
 
 __all__ = [
@@ -54,14 +54,16 @@ def awgn(
     it (e.g. :data:`PAM4_POWER`) for an SNR that does not depend on the data.
     ``backend``: ``"auto"``, ``"scalar"``, ``"avx2"`` or ``"avx512"``.
     """
-    xf = as_float32("x", x)
-    snr = check_finite_number("snr_db", snr_db)
     if signal_power is None:
+        # The power of the float32 samples, as the noise is added to them.
+        xf = as_float32("x", x)
         signal_power = float(np.mean(np.square(xf, dtype=np.float64))) if xf.size else 0.0
         if not signal_power > 0.0:
             raise SerdesDspError("`x` has zero power: give `signal_power` explicitly")
-    out = _native.awgn(xf.ravel(), snr, int(seed), float(signal_power), backend)
-    return out.reshape(xf.shape)
+    flat, shape = as_flat_samples("x", x)
+    snr = check_finite_number("snr_db", snr_db)
+    out = _native.awgn(flat, snr, int(seed), float(signal_power), backend)
+    return out.reshape(shape)
 
 
 class Awgn:
@@ -80,8 +82,8 @@ class Awgn:
 
     def process(self, x: ArrayLike) -> NDArray[np.float32]:
         """Adds the next ``len(x)`` noise samples to ``x``."""
-        xf = as_float32("x", x)
-        return self._inner.process(xf.ravel()).reshape(xf.shape)
+        flat, shape = as_flat_samples("x", x)
+        return self._inner.process(flat).reshape(shape)
 
     def reset(self) -> None:
         """Back to the start of the noise stream."""
@@ -261,9 +263,7 @@ class Channel:
         ``ch.process(x)`` continues the stream; on the first call ``baud_hz``
         defaults to the symbol rate of a :meth:`lossy_line` and ``samples_per_ui``
         must be given (``ValueError`` naming it otherwise)."""
-        xf = as_float32("x", x)
-        if xf.ndim != 1:
-            raise ValueError(f"`x` must be one-dimensional (a stream), got shape {xf.shape}")
+        xf = as_samples("x", x)
         prev_sps, prev_baud = self._sampling if self._sampling is not None else (None, self._baud_hz)
         if samples_per_ui is None:
             samples_per_ui = prev_sps
@@ -322,10 +322,7 @@ class Crosstalk:
 
     def process(self, victim: ArrayLike) -> NDArray[np.float32]:
         """``victim`` plus the next ``len(victim)`` samples of crosstalk."""
-        v = as_float32("victim", victim)
-        if v.ndim != 1:
-            raise ValueError(f"`victim` must be one-dimensional (a stream), got shape {v.shape}")
-        return self._inner.process(v)
+        return self._inner.process(as_samples("victim", victim))
 
     def crosstalk(self, n: int) -> NDArray[np.float32]:
         """The next ``n`` samples of crosstalk alone."""

@@ -17,13 +17,13 @@ main tap delays the signal by ``cursor`` samples (``.delay``).
 
 from __future__ import annotations
 
-from typing import NamedTuple, Optional, Sequence
+from typing import Any, NamedTuple, Optional, Sequence
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from . import _native
-from ._arrays import as_float32, as_small_uint, check_finite_number
+from ._arrays import as_float32_1d, as_samples, as_small_uint, check_finite_number
 
 __all__ = [
     "TxFir",
@@ -43,13 +43,6 @@ __all__ = [
 
 #: Mean power of the PAM4 levels ±1, ±1/3 with equiprobable symbols.
 PAM4_POWER = 5.0 / 9.0
-
-
-def _f32_1d(name: str, x: ArrayLike) -> NDArray[np.float32]:
-    a = as_float32(name, x)
-    if a.ndim != 1:
-        raise ValueError(f"`{name}` must be one-dimensional (a stream), got shape {a.shape}")
-    return a
 
 
 class Adaptation(NamedTuple):
@@ -131,8 +124,8 @@ def estimate_pulse(
     if ref.dtype == np.uint8:
         a = np.array([-1.0, -1.0 / 3.0, 1.0 / 3.0, 1.0])[as_small_uint("reference", ref, 3)]
     else:
-        a = _f32_1d("reference", ref).astype(np.float64)
-    xf = _f32_1d("x", x).astype(np.float64)
+        a = as_float32_1d("reference", ref).astype(np.float64)
+    xf = as_float32_1d("x", x).astype(np.float64)
     k_n = min(len(a), len(xf) // m)
     n_taps = pre + 1 + post
     rows = np.arange(post, k_n - pre)
@@ -143,6 +136,19 @@ def estimate_pulse(
     x_mat = xf[: k_n * m].reshape(k_n, m)[rows]
     h, *_ = np.linalg.lstsq(a_mat, x_mat, rcond=None)
     return np.ascontiguousarray(h.reshape(-1), dtype=np.float32)
+
+
+def _native_array(native: str, doc: str) -> property:
+    """A read-write float32 array property: the native block's attribute ``native``,
+    set from anything :func:`as_float32_1d` takes (the error naming ``native``)."""
+
+    def get(self: Any) -> NDArray[np.float32]:
+        return getattr(self._inner, native)
+
+    def set_(self: Any, value: ArrayLike) -> None:
+        setattr(self._inner, native, as_float32_1d(native, value))
+
+    return property(get, set_, doc=doc)
 
 
 def _adaptation(res: tuple, n_taps: int) -> Adaptation:
@@ -160,7 +166,7 @@ class TxFir:
     """
 
     def __init__(self, taps: ArrayLike, cursor: int = 0, *, normalise: bool = True) -> None:
-        self._inner = _native._TxFir(_f32_1d("taps", taps), int(cursor), bool(normalise))
+        self._inner = _native._TxFir(as_float32_1d("taps", taps), int(cursor), bool(normalise))
 
     @property
     def taps(self) -> NDArray[np.float32]:
@@ -177,7 +183,7 @@ class TxFir:
         arr = np.asarray(x)
         if arr.dtype == np.uint8:
             arr = np.array([-1.0, -1.0 / 3.0, 1.0 / 3.0, 1.0], dtype=np.float32)[as_small_uint("x", arr, 3)]
-        return self._inner.process(_f32_1d("x", arr))
+        return self._inner.process(as_samples("x", arr))
 
     @classmethod
     def preset(cls, n: int) -> "TxFir":
@@ -229,7 +235,7 @@ class TxFir:
         with white noise ``noise_var`` at the receiver is kept.
         """
         if reference is None:
-            pulse = _f32_1d("x", x)
+            pulse = as_float32_1d("x", x)
             c = int(np.argmax(np.abs(pulse))) if cursor is None else int(cursor)
         else:
             pulse = estimate_pulse(x, reference, 1, span)
@@ -350,11 +356,11 @@ class Ctle:
 
     def process(self, x: ArrayLike) -> NDArray[np.float32]:
         """Filters the next chunk of the waveform."""
-        return self._inner.process(_f32_1d("x", x))
+        return self._inner.process(as_samples("x", x))
 
     def apply_to_impulse_response(self, h: ArrayLike, dt_s: float) -> NDArray[np.float32]:
         """Multiplies ``h`` (sampled every ``dt_s`` s) by the analog ``H(f)`` in the frequency domain (circular over the next power of two)."""
-        return self._inner.apply_to_impulse_response(_f32_1d("h", h), float(dt_s))
+        return self._inner.apply_to_impulse_response(as_float32_1d("h", h), float(dt_s))
 
     def adapt(
         self,
@@ -400,7 +406,7 @@ class Ctle:
         else:
             m = int(samples_per_ui)
         if reference is None:
-            pulse = _f32_1d("x", x)
+            pulse = as_float32_1d("x", x)
         else:
             pulse = estimate_pulse(x, reference, m, span)
         r = self._inner.adapt(
@@ -431,7 +437,7 @@ class Ffe:
     """
 
     def __init__(self, taps: ArrayLike, cursor: int = 0, *, samples_per_symbol: int = 1, backend: str = "auto") -> None:
-        self._inner = _native._Ffe(_f32_1d("taps", taps), int(cursor), int(samples_per_symbol), backend)
+        self._inner = _native._Ffe(as_float32_1d("taps", taps), int(cursor), int(samples_per_symbol), backend)
 
     @staticmethod
     def solve(
@@ -446,7 +452,7 @@ class Ffe:
     ) -> FfeSolution:
         """Zero-forcing (``method="zf"``) or MMSE taps for ``pulse`` (sampled at ``samples_per_symbol``/UI)."""
         r = _native.ffe_solve(
-            _f32_1d("pulse", pulse), int(n_taps), int(cursor), int(samples_per_symbol), method, float(noise_var), float(signal_power)
+            as_float32_1d("pulse", pulse), int(n_taps), int(cursor), int(samples_per_symbol), method, float(noise_var), float(signal_power)
         )
         return FfeSolution(*r)
 
@@ -466,14 +472,7 @@ class Ffe:
         s = cls.solve(pulse, n_taps, cursor, noise_var=noise_var, samples_per_symbol=samples_per_symbol, method=method)
         return cls(s.taps, cursor, samples_per_symbol=samples_per_symbol, backend=backend)
 
-    @property
-    def taps(self) -> NDArray[np.float32]:
-        """The taps, ``c[0]`` first."""
-        return self._inner.taps
-
-    @taps.setter
-    def taps(self, taps: ArrayLike) -> None:
-        self._inner.taps = _f32_1d("taps", taps)
+    taps = _native_array("taps", "The taps, ``c[0]`` first.")
 
     @property
     def cursor(self) -> int:
@@ -492,7 +491,7 @@ class Ffe:
 
     def process(self, x: ArrayLike) -> NDArray[np.float32]:
         """Filters the next chunk (one output per symbol)."""
-        return self._inner.process(_f32_1d("x", x))
+        return self._inner.process(as_samples("x", x))
 
     def adapt(
         self,
@@ -509,8 +508,8 @@ class Ffe:
         ``reference``: the desired output per output sample (transmitted levels,
         already aligned to the output); ``None`` adapts decision-directed.
         """
-        ref = None if reference is None else _f32_1d("reference", reference)
-        r = self._inner.adapt(_f32_1d("x", x), ref, float(mu), algorithm, modulation, int(record_every))
+        ref = None if reference is None else as_float32_1d("reference", reference)
+        r = self._inner.adapt(as_float32_1d("x", x), ref, float(mu), algorithm, modulation, int(record_every))
         return _adaptation(r, len(self.taps))
 
     def reset(self) -> None:
@@ -566,31 +565,17 @@ class Dfe:
     """
 
     def __init__(self, taps: ArrayLike, modulation: str = "pam4") -> None:
-        self._inner = _native._Dfe(_f32_1d("taps", taps), modulation)
+        self._inner = _native._Dfe(as_float32_1d("taps", taps), modulation)
         self._max = 3 if modulation == "pam4" else 1
 
-    @property
-    def taps(self) -> NDArray[np.float32]:
-        """Feedback taps ``b_1..b_N``."""
-        return self._inner.taps
-
-    @taps.setter
-    def taps(self, taps: ArrayLike) -> None:
-        self._inner.taps = _f32_1d("taps", taps)
+    taps = _native_array("taps", "Feedback taps ``b_1..b_N``.")
 
     @property
     def thresholds(self) -> NDArray[np.float32]:
         """Slicer thresholds, lowest first."""
         return self._inner.thresholds
 
-    @property
-    def levels(self) -> NDArray[np.float32]:
-        """The levels the slicer expects (adapted by ``adapt(mu_levels>0)``)."""
-        return self._inner.levels
-
-    @levels.setter
-    def levels(self, levels: ArrayLike) -> None:
-        self._inner.levels = _f32_1d("levels", levels)
+    levels = _native_array("levels", "The levels the slicer expects (adapted by ``adapt(mu_levels>0)``).")
 
     @property
     def delay(self) -> int:
@@ -599,11 +584,11 @@ class Dfe:
 
     def process(self, x: ArrayLike) -> NDArray[np.uint8]:
         """Decides the next chunk."""
-        return self._inner.process(_f32_1d("x", x))
+        return self._inner.process(as_samples("x", x))
 
     def process_soft(self, x: ArrayLike) -> tuple[NDArray[np.uint8], NDArray[np.float32]]:
         """Decisions and the equalised samples (slicer input)."""
-        return self._inner.process_soft(_f32_1d("x", x))
+        return self._inner.process_soft(as_samples("x", x))
 
     def count_errors(self, x: ArrayLike, reference: ArrayLike, errors: Optional[ErrorBursts] = None) -> ErrorBursts:
         """Decides ``x``, compares with ``reference`` (symbols sent) and returns the counter (``.ber``, ``.histogram`` of bursts, error propagation included)."""
@@ -628,7 +613,7 @@ class Dfe:
         ``None``: decision-directed.
         """
         ref = None if reference is None else as_small_uint("reference", reference, self._max)
-        r = self._inner.adapt(_f32_1d("x", x), ref, float(mu_taps), float(mu_levels), algorithm, int(record_every))
+        r = self._inner.adapt(as_float32_1d("x", x), ref, float(mu_taps), float(mu_levels), algorithm, int(record_every))
         return _adaptation(r, len(self.taps))
 
     def check_802_3ck_kr(self) -> None:
@@ -649,7 +634,7 @@ class FloatingDfe:
     """
 
     def __init__(self, fixed: ArrayLike, positions: Sequence[int], taps: ArrayLike, modulation: str = "pam4") -> None:
-        self._inner = _native._FloatingDfe(_f32_1d("fixed", fixed), [int(p) for p in positions], _f32_1d("taps", taps), modulation)
+        self._inner = _native._FloatingDfe(as_float32_1d("fixed", fixed), [int(p) for p in positions], as_float32_1d("taps", taps), modulation)
 
     @classmethod
     def from_pulse(
@@ -659,7 +644,7 @@ class FloatingDfe:
         ``n_floating`` largest ``|h_k|`` with ``n_fixed < k ≤ max_position``. Feed it ``x / h_0``."""
         self = cls.__new__(cls)
         self._inner = _native._FloatingDfe.from_pulse(
-            _f32_1d("pulse", pulse), int(cursor), int(n_fixed), int(n_floating), int(max_position), modulation
+            as_float32_1d("pulse", pulse), int(cursor), int(n_fixed), int(n_floating), int(max_position), modulation
         )
         return self
 
@@ -685,11 +670,11 @@ class FloatingDfe:
 
     def process(self, x: ArrayLike) -> NDArray[np.uint8]:
         """Decides the next chunk."""
-        return self._inner.process(_f32_1d("x", x))
+        return self._inner.process(as_samples("x", x))
 
     def process_soft(self, x: ArrayLike) -> tuple[NDArray[np.uint8], NDArray[np.float32]]:
         """Decisions and the equalised samples (slicer input)."""
-        return self._inner.process_soft(_f32_1d("x", x))
+        return self._inner.process_soft(as_samples("x", x))
 
     def reset(self) -> None:
         """Forget past decisions."""
@@ -705,17 +690,10 @@ class Mlse:
     """
 
     def __init__(self, channel: ArrayLike, depth: int = 16, modulation: str = "pam4") -> None:
-        self._inner = _native._Mlse(_f32_1d("channel", channel), int(depth), modulation)
+        self._inner = _native._Mlse(as_float32_1d("channel", channel), int(depth), modulation)
         self._max = 3 if modulation == "pam4" else 1
 
-    @property
-    def taps(self) -> NDArray[np.float32]:
-        """The channel taps the detector assumes."""
-        return self._inner.channel
-
-    @taps.setter
-    def taps(self, channel: ArrayLike) -> None:
-        self._inner.channel = _f32_1d("channel", channel)
+    taps = _native_array("channel", "The channel taps the detector assumes.")
 
     @property
     def delay(self) -> int:
@@ -724,7 +702,7 @@ class Mlse:
 
     def process(self, x: ArrayLike) -> NDArray[np.uint8]:
         """Detects the next chunk (decisions delayed by ``delay``)."""
-        return self._inner.process(_f32_1d("x", x))
+        return self._inner.process(as_samples("x", x))
 
     def finish(self) -> NDArray[np.uint8]:
         """The pending ``delay`` decisions (does not change the state)."""
@@ -734,7 +712,7 @@ class Mlse:
         """Estimates the channel taps by least squares from ``x`` and the symbols sent
         (``reference``; ``None``: the decisions of a fresh detector with the current
         taps on ``x``) and sets them. ``output`` holds the decisions used."""
-        xf = _f32_1d("x", x)
+        xf = as_float32_1d("x", x)
         if reference is None:
             probe = Mlse(self.taps, self.delay, "pam4" if self._max == 3 else "nrz")
             d = np.concatenate([probe.process(xf), probe.finish()])[probe.delay :]

@@ -27,17 +27,10 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from . import _native
-from ._arrays import as_float32
+from ._arrays import as_float32_1d, as_samples
 from ._native import SerdesDspError
 
 __all__ = ["Jitter", "OpticalLink", "tie", "TieResult"]
-
-
-def _f32_1d(name: str, x: ArrayLike) -> NDArray[np.float32]:
-    a = as_float32(name, x)
-    if a.ndim != 1:
-        raise ValueError(f"`{name}` must be one-dimensional (a stream), got shape {a.shape}")
-    return a
 
 
 class Jitter:
@@ -109,7 +102,7 @@ class Jitter:
 
     def process(self, x: ArrayLike) -> NDArray[np.float32]:
         """The next ``len(x)`` samples of the jittered waveform (float32)."""
-        return self._inner.process(_f32_1d("x", x))
+        return self._inner.process(as_samples("x", x))
 
     def reset(self) -> None:
         """Back to the start of the stream (history, edges, random streams)."""
@@ -157,7 +150,7 @@ def tie(
     ``fit_sj=False``. DCD is fitted as rising-minus-falling (and even-minus-odd),
     RJ is the rms of what is left.
     """
-    x = _f32_1d("waveform", waveform)
+    x = as_float32_1d("waveform", waveform)
     if thresholds is None:
         thresholds = [-2.0 / 3.0, 0.0, 2.0 / 3.0] if pam4 else [0.0]
         if pam4 and symmetry_tolerance is None:
@@ -268,7 +261,7 @@ class OpticalLink:
 
     def process(self, x: ArrayLike) -> NDArray[np.float32]:
         """The TIA output (V, float32) for the next ``len(x)`` drive samples."""
-        return self._inner.process(_f32_1d("x", x))
+        return self._inner.process(as_samples("x", x))
 
     def reset(self) -> None:
         """Back to the start of the stream (filter at rest, noise from the seed)."""

@@ -13,7 +13,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from . import _native
-from ._arrays import as_float32, as_small_uint, check_count
+from ._arrays import as_flat_samples, as_samples, as_small_uint, check_count
 
 __all__ = [
     "prbs",
@@ -111,7 +111,7 @@ def pam4_slice(
     With ``symbols=True`` return the symbols 0..3 instead of bits. NaN or infinite
     samples raise ``ValueError``.
     """
-    x = _one_d("samples", as_float32("samples", samples))
+    x = as_samples("samples", samples, one_d="1-D (a stream in time order)")
     s = _native.slice_samples(x, [float(t) for t in thresholds])
     if precoding:
         s = _native.decode_precoded(s)
@@ -126,8 +126,8 @@ def nrz_map(bits: ArrayLike) -> NDArray[np.float32]:
 
 def nrz_slice(samples: ArrayLike, *, threshold: float = 0.0) -> NDArray[np.uint8]:
     """Samples → bits (1 where the sample is at or above ``threshold``)."""
-    x = as_float32("samples", samples)
-    return _native.slice_samples(x.ravel(), [float(threshold)]).reshape(x.shape)
+    x, shape = as_flat_samples("samples", samples)
+    return _native.slice_samples(x, [float(threshold)]).reshape(shape)
 
 
 def precode(symbols: ArrayLike) -> NDArray[np.uint8]:

@@ -5,6 +5,7 @@ use pyo3::types::PyDict;
 use serdes_dsp::analysis;
 
 use crate::errors::IntoPyResult;
+use crate::samples::Samples;
 
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(pam4_ber, m)?)?;
@@ -79,17 +80,30 @@ impl PyEyeHistogram {
     fn accumulate(
         &mut self,
         py: Python<'_>,
-        waveform: PyReadonlyArray1<'_, f32>,
+        waveform: Samples<'_>,
         symbols: Option<PyReadonlyArray1<'_, u8>>,
     ) -> PyResult<()> {
-        let w = waveform.as_slice()?;
+        let w = waveform.view("waveform")?;
         let inner = &mut self.inner;
         match symbols {
             Some(s) => {
                 let s = s.as_slice()?;
-                py.detach(|| inner.accumulate_with_symbols(w, s)).py()
+                py.detach(|| match w.as_f32() {
+                    Some(w) => inner.accumulate_with_symbols(w, s),
+                    // The symbols' checks span the whole call: converted in one piece.
+                    None => inner.accumulate_with_symbols(
+                        &w.map(&mut (), |_, c, o| {
+                            o.copy_from_slice(c);
+                            Ok(())
+                        })?,
+                        s,
+                    ),
+                })
+                .py()
             }
-            None => py.detach(|| inner.accumulate(w)).py(),
+            None => py
+                .detach(|| w.feed(inner, |eye, _, c| eye.accumulate(c)))
+                .py(),
         }
     }
 

@@ -1,6 +1,6 @@
 //! Bindings of `serdes_dsp::cdr`: the streaming CDR, its characterisation sweeps and
 //! the PAM4 test-waveform generator. Every kernel runs with the GIL released.
-use numpy::{IntoPyArray, PyArray1, PyReadonlyArray1};
+use numpy::{IntoPyArray, PyReadonlyArray1};
 use pyo3::prelude::*;
 use serdes_dsp::cdr::characterise;
 use serdes_dsp::cdr::waveform::{pam4_waveform, RaisedCosine, Timing};
@@ -8,6 +8,7 @@ use serdes_dsp::cdr::{Cdr, CdrConfig, CdrOutput, InterpKind, LoopGains, PhaseTra
 use serdes_dsp::cpu::Backend;
 
 use crate::errors::IntoPyResult;
+use crate::samples::{F32Array, F64Array, Samples, U8Array};
 
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyCdr>()?;
@@ -15,60 +16,29 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     Ok(())
 }
 
-type F32Array<'py> = Bound<'py, PyArray1<f32>>;
-type F64Array<'py> = Bound<'py, PyArray1<f64>>;
-type U8Array<'py> = Bound<'py, PyArray1<u8>>;
-
-#[allow(clippy::too_many_arguments)]
-fn config(
-    detector: &str,
-    samples_per_ui: usize,
-    bandwidth_hz: Option<f64>,
-    baud_hz: f64,
-    damping: f64,
-    kp: Option<f64>,
-    ki: Option<f64>,
-    amplitude: f32,
-    interpolator: &str,
-    update_every: usize,
-    initial_phase_ui: f64,
-    initial_ppm: f64,
-    detector_gain: Option<f64>,
-    backend: &str,
-    trace: &str,
-) -> PyResult<CdrConfig> {
-    let mut c = CdrConfig::new(samples_per_ui);
-    c.detector = detector.to_string();
-    c.baud_hz = baud_hz;
-    c.bandwidth_hz = bandwidth_hz.unwrap_or(baud_hz / 2500.0);
-    c.damping = damping;
-    c.gains = match (kp, ki) {
-        (Some(kp), ki) => Some(LoopGains::new(kp, ki.unwrap_or(0.0)).py()?),
-        (None, Some(_)) => {
-            return Err(crate::errors::invalid(
-                "kp",
-                "given together with ki",
-                "None",
-            ))
-        }
-        (None, None) => None,
-    };
-    c.amplitude = amplitude;
-    c.interpolator = InterpKind::from_name(interpolator).py()?;
-    c.update_every = update_every;
-    c.initial_phase_ui = initial_phase_ui;
-    c.initial_ppm = initial_ppm;
-    c.detector_gain = detector_gain;
-    c.backend = Backend::from_name(backend).py()?;
-    c.trace = PhaseTrace::from_name(trace).py()?;
-    Ok(c)
-}
-
 /// The streaming CDR; `process` returns (samples, symbols, phase_ui).
 #[pyclass(name = "_Cdr", module = "serdes_dsp._native")]
 pub struct PyCdr {
     inner: Cdr,
-    out: CdrOutput,
+}
+
+impl PyCdr {
+    /// `magnitude(gains, f, baud_hz, detector_gain)` of the designed loop at each frequency.
+    fn loop_response<'py>(
+        &self,
+        py: Python<'py>,
+        frequencies_hz: &[f64],
+        magnitude: fn(&LoopGains, f64, f64, f64) -> f64,
+    ) -> PyResult<F64Array<'py>> {
+        let c = self.inner.config();
+        let kd = c.effective_detector_gain().py()?;
+        let g = self.inner.gains();
+        Ok(frequencies_hz
+            .iter()
+            .map(|&f| magnitude(&g, f, c.baud_hz, kd))
+            .collect::<Vec<_>>()
+            .into_pyarray(py))
+    }
 }
 
 #[pymethods]
@@ -93,42 +63,56 @@ impl PyCdr {
         backend: &str,
         trace: &str,
     ) -> PyResult<Self> {
-        let c = config(
-            detector,
-            samples_per_ui,
-            bandwidth_hz,
-            baud_hz,
-            damping,
-            kp,
-            ki,
-            amplitude,
-            interpolator,
-            update_every,
-            initial_phase_ui,
-            initial_ppm,
-            detector_gain,
-            backend,
-            trace,
-        )?;
+        let mut c = CdrConfig::new(samples_per_ui);
+        c.detector = detector.to_string();
+        c.baud_hz = baud_hz;
+        c.bandwidth_hz = bandwidth_hz.unwrap_or(baud_hz / 2500.0);
+        c.damping = damping;
+        c.gains = match (kp, ki) {
+            (Some(kp), ki) => Some(LoopGains::new(kp, ki.unwrap_or(0.0)).py()?),
+            (None, Some(_)) => {
+                return Err(crate::errors::invalid(
+                    "kp",
+                    "given together with ki",
+                    "None",
+                ))
+            }
+            (None, None) => None,
+        };
+        c.amplitude = amplitude;
+        c.interpolator = InterpKind::from_name(interpolator).py()?;
+        c.update_every = update_every;
+        c.initial_phase_ui = initial_phase_ui;
+        c.initial_ppm = initial_ppm;
+        c.detector_gain = detector_gain;
+        c.backend = Backend::from_name(backend).py()?;
+        c.trace = PhaseTrace::from_name(trace).py()?;
         Ok(PyCdr {
             inner: Cdr::new(c).py()?,
-            out: CdrOutput::new(),
         })
     }
 
     fn process<'py>(
         &mut self,
         py: Python<'py>,
-        waveform: PyReadonlyArray1<'py, f32>,
+        waveform: Samples<'py>,
     ) -> PyResult<(F32Array<'py>, U8Array<'py>, F64Array<'py>)> {
-        let x = waveform.as_slice()?;
-        let (inner, out) = (&mut self.inner, &mut self.out);
-        out.clear();
-        py.detach(|| inner.process_into(x, out)).py()?;
+        let x = waveform.view("waveform")?;
+        let inner = &mut self.inner;
+        let out = py
+            .detach(|| {
+                let mut out = CdrOutput::new();
+                let n = inner.max_output_len(x.len());
+                out.samples.reserve(n);
+                out.symbols.reserve(n);
+                x.feed(inner, |cdr, _, c| cdr.process_into(c, &mut out).map(drop))?;
+                Ok(out)
+            })
+            .py()?;
         Ok((
-            self.out.samples.clone().into_pyarray(py),
-            self.out.symbols.clone().into_pyarray(py),
-            self.out.phase_ui.clone().into_pyarray(py),
+            out.samples.into_pyarray(py),
+            out.symbols.into_pyarray(py),
+            out.phase_ui.into_pyarray(py),
         ))
     }
 
@@ -211,14 +195,7 @@ impl PyCdr {
         py: Python<'py>,
         frequencies_hz: Vec<f64>,
     ) -> PyResult<F64Array<'py>> {
-        let c = self.inner.config();
-        let kd = c.effective_detector_gain().py()?;
-        let g = self.inner.gains();
-        Ok(frequencies_hz
-            .iter()
-            .map(|&f| g.transfer_magnitude(f, c.baud_hz, kd))
-            .collect::<Vec<_>>()
-            .into_pyarray(py))
+        self.loop_response(py, &frequencies_hz, LoopGains::transfer_magnitude)
     }
 
     /// |1 − H(f)| of the designed loop at each frequency.
@@ -227,14 +204,7 @@ impl PyCdr {
         py: Python<'py>,
         frequencies_hz: Vec<f64>,
     ) -> PyResult<F64Array<'py>> {
-        let c = self.inner.config();
-        let kd = c.effective_detector_gain().py()?;
-        let g = self.inner.gains();
-        Ok(frequencies_hz
-            .iter()
-            .map(|&f| g.error_magnitude(f, c.baud_hz, kd))
-            .collect::<Vec<_>>()
-            .into_pyarray(py))
+        self.loop_response(py, &frequencies_hz, LoopGains::error_magnitude)
     }
 
     /// Measured |H(f)| of a fresh CDR with this configuration.

@@ -1,10 +1,11 @@
 //! Bindings of `serdes_dsp::channel`: Gaussian noise and the AWGN block.
-use numpy::{IntoPyArray, PyArray1, PyReadonlyArray1};
+use numpy::PyArray1;
 use pyo3::prelude::*;
 use serdes_dsp::channel::Awgn;
 use serdes_dsp::cpu::Backend;
 
 use crate::errors::IntoPyResult;
+use crate::samples::{stream_methods, Samples};
 
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(awgn, m)?)?;
@@ -17,20 +18,18 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
 #[pyo3(signature = (x, snr_db, seed, signal_power, backend = "auto"))]
 fn awgn<'py>(
     py: Python<'py>,
-    x: PyReadonlyArray1<'py, f32>,
+    x: Samples<'py>,
     snr_db: f64,
     seed: u64,
     signal_power: f64,
     backend: &str,
 ) -> PyResult<Bound<'py, PyArray1<f32>>> {
-    let x = x.as_slice()?;
     let backend = Backend::from_name(backend).py()?;
     let mut a = Awgn::from_snr_db(snr_db, signal_power, seed)
         .py()?
         .with_backend(backend)
         .py()?;
-    let out = py.detach(|| a.process(x));
-    Ok(out.py()?.into_pyarray(py))
+    x.map(py, "x", &mut a, |b, c, o| b.process_into(c, o))
 }
 
 /// Streaming AWGN block: state carried across `process` calls.
@@ -58,21 +57,8 @@ impl AwgnBlock {
     fn sigma(&self) -> f32 {
         self.inner.sigma()
     }
-
-    /// Adds the next noise samples to `x` (float32), returning a new array.
-    fn process<'py>(
-        &mut self,
-        py: Python<'py>,
-        x: PyReadonlyArray1<'py, f32>,
-    ) -> PyResult<Bound<'py, PyArray1<f32>>> {
-        let x = x.as_slice()?;
-        let inner = &mut self.inner;
-        let out = py.detach(|| inner.process(x));
-        Ok(out.py()?.into_pyarray(py))
-    }
-
-    /// Back to the start of the noise stream.
-    fn reset(&mut self) {
-        self.inner.reset();
-    }
 }
+
+// `process(x)`: `x` plus the next noise samples; `reset()`: back to the start of the
+// noise stream.
+stream_methods!(AwgnBlock, f32);

@@ -2,22 +2,20 @@
 //! lossy line, low-pass, tabulated response), its impulse and pulse responses and
 //! streaming filter, and `Crosstalk`. The Python class `serdes_dsp.channel.Channel`
 //! wraps `_Channel` (and adds `from_network` for scikit-rf networks).
-use numpy::{Complex64, IntoPyArray, PyArray1, PyReadonlyArray1};
+use numpy::{Complex64, IntoPyArray, PyReadonlyArray1};
 use pyo3::prelude::*;
 use serdes_dsp::channel::analytic::LossyLine;
 use serdes_dsp::channel::crosstalk::{Crosstalk, CrosstalkKind};
 use serdes_dsp::channel::{Channel, ChannelFilter};
 
 use crate::errors::IntoPyResult;
+use crate::samples::{F32Array, F64Array, Samples};
 
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyChannel>()?;
     m.add_class::<PyCrosstalk>()?;
     Ok(())
 }
-
-type F32Array<'py> = Bound<'py, PyArray1<f32>>;
-type F64Array<'py> = Bound<'py, PyArray1<f64>>;
 
 /// A channel model; see `serdes_dsp.channel.Channel`.
 #[pyclass(name = "_Channel", module = "serdes_dsp._native")]
@@ -26,6 +24,9 @@ pub struct PyChannel {
     inner: Channel,
     /// The streaming filter of `process` and the sampling it was built for.
     filter: Option<((usize, u64, usize), ChannelFilter)>,
+    /// Samples streamed since the filter was built or reset: where the chunks of a
+    /// converted float64 input may be cut without changing the FFT path's bits.
+    position: u64,
 }
 
 impl PyChannel {
@@ -33,6 +34,7 @@ impl PyChannel {
         PyChannel {
             inner,
             filter: None,
+            position: 0,
         }
     }
 }
@@ -132,20 +134,29 @@ impl PyChannel {
     fn process<'py>(
         &mut self,
         py: Python<'py>,
-        x: PyReadonlyArray1<'py, f32>,
+        x: Samples<'py>,
         samples_per_ui: usize,
         baud_hz: f64,
         n_ui: usize,
     ) -> PyResult<F32Array<'py>> {
         let key = (samples_per_ui, baud_hz.to_bits(), n_ui);
-        let x = x.as_slice()?;
+        let x = x.view("x")?;
         let ch = &self.inner;
-        let filter = &mut self.filter;
+        let (filter, position) = (&mut self.filter, &mut self.position);
         let out = py.detach(|| -> serdes_dsp::Result<Vec<f32>> {
             if filter.as_ref().map(|(k, _)| *k) != Some(key) {
                 *filter = Some((key, ch.filter(samples_per_ui, baud_hz, n_ui)?));
+                *position = 0;
             }
-            filter.as_mut().expect("set above").1.process(x)
+            let f = &mut filter.as_mut().expect("set above").1;
+            // The FFT path gives the same bits only for chunks cut on its block grid.
+            let grid = f.convolver().fft_block().map_or(1, |(_, l)| l);
+            let mut out = vec![0.0; x.len()];
+            x.feed_on_grid(f, *position, grid, |f, at, c| {
+                f.process_into(c, &mut out[at..at + c.len()])
+            })?;
+            *position += x.len() as u64;
+            Ok(out)
         });
         Ok(out.py()?.into_pyarray(py))
     }
@@ -155,6 +166,7 @@ impl PyChannel {
         if let Some((_, f)) = &mut self.filter {
             f.reset();
         }
+        self.position = 0;
     }
 
     /// `"direct"`, `"ffa"` or `"fft"`: how `process` convolves (None before the first call).
@@ -234,14 +246,27 @@ impl PyCrosstalk {
         self.inner.kinds().into_iter().map(|k| k.name()).collect()
     }
 
-    fn process<'py>(
-        &mut self,
-        py: Python<'py>,
-        victim: PyReadonlyArray1<'py, f32>,
-    ) -> PyResult<F32Array<'py>> {
-        let v = victim.as_slice()?;
+    fn process<'py>(&mut self, py: Python<'py>, victim: Samples<'py>) -> PyResult<F32Array<'py>> {
+        let v = victim.view("victim")?;
         let inner = &mut self.inner;
-        let out = py.detach(|| inner.process(v));
+        let out = py.detach(|| -> serdes_dsp::Result<Vec<f32>> {
+            if let Some(v) = v.as_f32() {
+                return inner.process(v);
+            }
+            // The crosstalk does not depend on the victim: it is made in one piece
+            // (the FFT path's bits depend on the chunking), the victim added as it is
+            // converted; a bad sample is found before the patterns move.
+            v.check_finite("victim")?;
+            let mut out = vec![0.0; v.len()];
+            inner.crosstalk_into(&mut out);
+            v.feed(&mut (), |_, at, c| {
+                for (o, &s) in out[at..].iter_mut().zip(c) {
+                    *o += s;
+                }
+                Ok(())
+            })?;
+            Ok(out)
+        });
         Ok(out.py()?.into_pyarray(py))
     }
 

@@ -11,6 +11,7 @@ use serdes_dsp::eq::{
 };
 
 use crate::errors::{invalid, IntoPyResult};
+use crate::samples::{stream_methods, F32Array, F64Array, Samples, U8Array};
 
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyTxFir>()?;
@@ -24,11 +25,27 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     Ok(())
 }
 
-type F32Array<'py> = Bound<'py, PyArray1<f32>>;
-type F64Array<'py> = Bound<'py, PyArray1<f64>>;
-type U8Array<'py> = Bound<'py, PyArray1<u8>>;
 /// `(output, flat taps trajectory, mse per snapshot)`.
 type Adapted<'py, T> = (Bound<'py, PyArray1<T>>, F32Array<'py>, F32Array<'py>);
+
+/// A read-write float32 array property `$name` of the Python class `$class`: the
+/// block's `$get()` (copied out) and `$set(&[f32])` (a separate `#[pymethods]` block).
+macro_rules! f32_array_property {
+    ($class:ty: $name:ident = $get:ident, $set:ident($value:ident)) => {
+        #[pymethods]
+        impl $class {
+            #[getter]
+            fn $name<'py>(&self, py: Python<'py>) -> F32Array<'py> {
+                self.inner.$get().to_vec().into_pyarray(py)
+            }
+
+            #[setter($name)]
+            fn $set(&mut self, $value: PyReadonlyArray1<'_, f32>) -> PyResult<()> {
+                self.inner.$set($value.as_slice()?).py()
+            }
+        }
+    };
+}
 
 fn trajectory<'py>(py: Python<'py>, t: &Trajectory) -> (F32Array<'py>, F32Array<'py>) {
     (
@@ -71,16 +88,6 @@ impl PyTxFir {
     #[getter]
     fn delay(&self) -> usize {
         self.inner.delay()
-    }
-
-    fn process<'py>(
-        &mut self,
-        py: Python<'py>,
-        x: PyReadonlyArray1<'py, f32>,
-    ) -> PyResult<F32Array<'py>> {
-        let x = x.as_slice()?;
-        let inner = &mut self.inner;
-        Ok(py.detach(|| inner.process(x)).py()?.into_pyarray(py))
     }
 
     fn check_802_3ck_kr(&self) -> PyResult<()> {
@@ -131,11 +138,9 @@ impl PyTxFir {
             a.evaluated,
         ))
     }
-
-    fn reset(&mut self) {
-        self.inner.reset()
-    }
 }
+
+stream_methods!(PyTxFir, f32);
 
 fn receiver(
     ffe_taps: usize,
@@ -160,6 +165,22 @@ type CtleAdaptedPy<'py> = (f64, f64, f64, F64Array<'py>, usize, usize, F64Array<
 #[pyclass(name = "_Ctle", module = "serdes_dsp._native")]
 pub struct PyCtle {
     inner: Ctle,
+}
+
+impl PyCtle {
+    /// `gain(ctle, f)` (dB) at each frequency of `f_hz`.
+    fn gain_db<'py>(
+        &self,
+        py: Python<'py>,
+        f_hz: PyReadonlyArray1<'py, f64>,
+        gain: fn(&Ctle, f64) -> f64,
+    ) -> PyResult<F64Array<'py>> {
+        let f = f_hz.as_slice()?;
+        Ok(f.iter()
+            .map(|&v| gain(&self.inner, v))
+            .collect::<Vec<_>>()
+            .into_pyarray(py))
+    }
 }
 
 #[pymethods]
@@ -228,24 +249,16 @@ impl PyCtle {
         &self,
         py: Python<'py>,
         f_hz: PyReadonlyArray1<'py, f64>,
-    ) -> PyResult<Bound<'py, PyArray1<f64>>> {
-        let f = f_hz.as_slice()?;
-        Ok(f.iter()
-            .map(|&v| self.inner.analog_gain_db(v))
-            .collect::<Vec<_>>()
-            .into_pyarray(py))
+    ) -> PyResult<F64Array<'py>> {
+        self.gain_db(py, f_hz, Ctle::analog_gain_db)
     }
 
     fn digital_gain_db<'py>(
         &self,
         py: Python<'py>,
         f_hz: PyReadonlyArray1<'py, f64>,
-    ) -> PyResult<Bound<'py, PyArray1<f64>>> {
-        let f = f_hz.as_slice()?;
-        Ok(f.iter()
-            .map(|&v| self.inner.digital_gain_db(v))
-            .collect::<Vec<_>>()
-            .into_pyarray(py))
+    ) -> PyResult<F64Array<'py>> {
+        self.gain_db(py, f_hz, Ctle::digital_gain_db)
     }
 
     #[getter]
@@ -330,16 +343,6 @@ impl PyCtle {
         self.inner.sample_rate_hz()
     }
 
-    fn process<'py>(
-        &mut self,
-        py: Python<'py>,
-        x: PyReadonlyArray1<'py, f32>,
-    ) -> PyResult<F32Array<'py>> {
-        let x = x.as_slice()?;
-        let inner = &mut self.inner;
-        Ok(py.detach(|| inner.process(x)).py()?.into_pyarray(py))
-    }
-
     fn apply_to_impulse_response<'py>(
         &self,
         py: Python<'py>,
@@ -353,11 +356,9 @@ impl PyCtle {
             .py()?
             .into_pyarray(py))
     }
-
-    fn reset(&mut self) {
-        self.inner.reset()
-    }
 }
+
+stream_methods!(PyCtle, f32);
 
 fn lms_config(mu: f32, algorithm: &str, modulation: &str, record_every: usize) -> PyResult<Lms> {
     Lms::new(mu)
@@ -393,16 +394,6 @@ impl PyFfe {
     }
 
     #[getter]
-    fn taps<'py>(&self, py: Python<'py>) -> F32Array<'py> {
-        self.inner.taps().to_vec().into_pyarray(py)
-    }
-
-    #[setter]
-    fn set_taps(&mut self, taps: PyReadonlyArray1<'_, f32>) -> PyResult<()> {
-        self.inner.set_taps(taps.as_slice()?).py()
-    }
-
-    #[getter]
     fn cursor(&self) -> usize {
         self.inner.cursor()
     }
@@ -422,14 +413,22 @@ impl PyFfe {
         self.inner.backend().name()
     }
 
-    fn process<'py>(
-        &mut self,
-        py: Python<'py>,
-        x: PyReadonlyArray1<'py, f32>,
-    ) -> PyResult<F32Array<'py>> {
-        let x = x.as_slice()?;
+    fn process<'py>(&mut self, py: Python<'py>, x: Samples<'py>) -> PyResult<F32Array<'py>> {
+        let x = x.view("x")?;
         let inner = &mut self.inner;
-        Ok(py.detach(|| inner.process(x)).py()?.into_pyarray(py))
+        let out = py.detach(|| {
+            // One output per symbol: each chunk's share depends on the stream position.
+            let mut out = vec![0.0; inner.output_len(x.len())];
+            let mut at = 0;
+            x.feed(inner, |ffe, _, c| {
+                let n = ffe.output_len(c.len());
+                ffe.process_into(c, &mut out[at..at + n])?;
+                at += n;
+                Ok(())
+            })?;
+            Ok(out)
+        });
+        Ok(out.py()?.into_pyarray(py))
     }
 
     #[pyo3(signature = (x, reference = None, mu = 1e-3, algorithm = "lms", modulation = "pam4", record_every = 1000))]
@@ -460,6 +459,8 @@ impl PyFfe {
         self.inner.reset()
     }
 }
+
+f32_array_property!(PyFfe: taps = taps, set_taps(taps));
 
 /// Taps from a pulse response: `(taps, delay, equalised pulse, mse, snr_db)`.
 #[pyfunction]
@@ -513,28 +514,8 @@ impl PyDfe {
     }
 
     #[getter]
-    fn taps<'py>(&self, py: Python<'py>) -> F32Array<'py> {
-        self.inner.taps().to_vec().into_pyarray(py)
-    }
-
-    #[setter]
-    fn set_taps(&mut self, taps: PyReadonlyArray1<'_, f32>) -> PyResult<()> {
-        self.inner.set_taps(taps.as_slice()?).py()
-    }
-
-    #[getter]
     fn thresholds<'py>(&self, py: Python<'py>) -> F32Array<'py> {
         self.inner.thresholds().to_vec().into_pyarray(py)
-    }
-
-    #[getter]
-    fn levels<'py>(&self, py: Python<'py>) -> F32Array<'py> {
-        self.inner.slicer_levels().to_vec().into_pyarray(py)
-    }
-
-    #[setter]
-    fn set_levels(&mut self, levels: PyReadonlyArray1<'_, f32>) -> PyResult<()> {
-        self.inner.set_slicer_levels(levels.as_slice()?).py()
     }
 
     #[getter]
@@ -545,31 +526,14 @@ impl PyDfe {
         }
     }
 
-    fn process<'py>(
-        &mut self,
-        py: Python<'py>,
-        x: PyReadonlyArray1<'py, f32>,
-    ) -> PyResult<U8Array<'py>> {
-        let x = x.as_slice()?;
-        let inner = &mut self.inner;
-        Ok(py.detach(|| inner.process(x)).py()?.into_pyarray(py))
-    }
-
     fn process_soft<'py>(
         &mut self,
         py: Python<'py>,
-        x: PyReadonlyArray1<'py, f32>,
+        x: Samples<'py>,
     ) -> PyResult<(U8Array<'py>, F32Array<'py>)> {
-        let x = x.as_slice()?;
-        let inner = &mut self.inner;
-        let (d, y) = py
-            .detach(|| {
-                let mut d = vec![0u8; x.len()];
-                let mut y = vec![0f32; x.len()];
-                inner.process_soft_into(x, &mut d, &mut y).map(|_| (d, y))
-            })
-            .py()?;
-        Ok((d.into_pyarray(py), y.into_pyarray(py)))
+        x.map_soft(py, "x", &mut self.inner, |b, c, d, y| {
+            b.process_soft_into(c, d, y)
+        })
     }
 
     #[pyo3(signature = (x, reference = None, mu_taps = 1e-3, mu_levels = 1e-3, algorithm = "lms", record_every = 1000))]
@@ -604,11 +568,11 @@ impl PyDfe {
     fn check_802_3ck_kr(&self) -> PyResult<()> {
         self.inner.check_802_3ck_kr().py()
     }
-
-    fn reset(&mut self) {
-        self.inner.reset()
-    }
 }
+
+stream_methods!(PyDfe, u8);
+f32_array_property!(PyDfe: taps = taps, set_taps(taps));
+f32_array_property!(PyDfe: levels = slicer_levels, set_slicer_levels(levels));
 
 /// DFE with fixed and floating taps, streaming.
 #[pyclass(name = "_FloatingDfe", module = "serdes_dsp._native")]
@@ -686,34 +650,15 @@ impl PyFloatingDfe {
     fn process_soft<'py>(
         &mut self,
         py: Python<'py>,
-        x: PyReadonlyArray1<'py, f32>,
+        x: Samples<'py>,
     ) -> PyResult<(U8Array<'py>, F32Array<'py>)> {
-        let x = x.as_slice()?;
-        let inner = &mut self.inner;
-        let (d, y) = py
-            .detach(|| {
-                let mut d = vec![0u8; x.len()];
-                let mut y = vec![0f32; x.len()];
-                inner.process_soft_into(x, &mut d, &mut y).map(|_| (d, y))
-            })
-            .py()?;
-        Ok((d.into_pyarray(py), y.into_pyarray(py)))
-    }
-
-    fn process<'py>(
-        &mut self,
-        py: Python<'py>,
-        x: PyReadonlyArray1<'py, f32>,
-    ) -> PyResult<U8Array<'py>> {
-        let x = x.as_slice()?;
-        let inner = &mut self.inner;
-        Ok(py.detach(|| inner.process(x)).py()?.into_pyarray(py))
-    }
-
-    fn reset(&mut self) {
-        self.inner.reset()
+        x.map_soft(py, "x", &mut self.inner, |b, c, d, y| {
+            b.process_soft_into(c, d, y)
+        })
     }
 }
+
+stream_methods!(PyFloatingDfe, u8);
 
 /// Symbol/bit error and burst counter.
 #[pyclass(name = "_ErrorBursts", module = "serdes_dsp._native")]
@@ -795,28 +740,8 @@ impl PyMlse {
     }
 
     #[getter]
-    fn channel<'py>(&self, py: Python<'py>) -> F32Array<'py> {
-        self.inner.channel().to_vec().into_pyarray(py)
-    }
-
-    #[setter]
-    fn set_channel(&mut self, channel: PyReadonlyArray1<'_, f32>) -> PyResult<()> {
-        self.inner.set_channel(channel.as_slice()?).py()
-    }
-
-    #[getter]
     fn delay(&self) -> usize {
         self.inner.delay()
-    }
-
-    fn process<'py>(
-        &mut self,
-        py: Python<'py>,
-        x: PyReadonlyArray1<'py, f32>,
-    ) -> PyResult<U8Array<'py>> {
-        let x = x.as_slice()?;
-        let inner = &mut self.inner;
-        Ok(py.detach(|| inner.process(x)).py()?.into_pyarray(py))
     }
 
     fn finish<'py>(&self, py: Python<'py>) -> U8Array<'py> {
@@ -836,8 +761,7 @@ impl PyMlse {
             .py()?
             .into_pyarray(py))
     }
-
-    fn reset(&mut self) {
-        self.inner.reset()
-    }
 }
+
+stream_methods!(PyMlse, u8);
+f32_array_property!(PyMlse: channel = channel, set_channel(channel));

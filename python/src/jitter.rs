@@ -10,6 +10,7 @@ use serdes_dsp::channel::tie::{tie as measure_tie, SjFit, TieConfig};
 use serdes_dsp::cpu::Backend;
 
 use crate::errors::{invalid, IntoPyResult};
+use crate::samples::{stream_methods, F64Array};
 
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyJitter>()?;
@@ -17,9 +18,6 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(tie, m)?)?;
     Ok(())
 }
-
-type F32Array<'py> = Bound<'py, PyArray1<f32>>;
-type F64Array<'py> = Bound<'py, PyArray1<f64>>;
 
 /// Jitter (RJ, SJ, DCD, BUJ) on an oversampled waveform, streaming.
 #[pyclass(name = "_Jitter", module = "serdes_dsp._native")]
@@ -110,21 +108,9 @@ impl PyJitter {
     fn backend(&self) -> &'static str {
         self.inner.backend().name()
     }
-
-    fn process<'py>(
-        &mut self,
-        py: Python<'py>,
-        x: PyReadonlyArray1<'py, f32>,
-    ) -> PyResult<F32Array<'py>> {
-        let x = x.as_slice()?;
-        let inner = &mut self.inner;
-        Ok(py.detach(|| inner.process(x)).py()?.into_pyarray(py))
-    }
-
-    fn reset(&mut self) {
-        self.inner.reset()
-    }
 }
+
+stream_methods!(PyJitter, f32);
 
 /// IM-DD optical link, streaming.
 #[pyclass(name = "_OpticalLink", module = "serdes_dsp._native")]
@@ -215,21 +201,9 @@ impl PyOpticalLink {
     fn noise_sigma_a(&self, i_a: f64) -> f64 {
         self.inner.noise_sigma_a(i_a)
     }
-
-    fn process<'py>(
-        &mut self,
-        py: Python<'py>,
-        x: PyReadonlyArray1<'py, f32>,
-    ) -> PyResult<F32Array<'py>> {
-        let x = x.as_slice()?;
-        let inner = &mut self.inner;
-        Ok(py.detach(|| inner.process(x)).py()?.into_pyarray(py))
-    }
-
-    fn reset(&mut self) {
-        self.inner.reset()
-    }
 }
+
+stream_methods!(PyOpticalLink, f32);
 
 /// `(times, ui, rising, tie_ui, residual_ui)` and the fitted values.
 type TieOut<'py> = (

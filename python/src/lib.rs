@@ -14,6 +14,7 @@ mod errors;
 mod fec;
 mod jitter;
 mod link;
+mod samples;
 mod signal;
 mod touchstone;
 

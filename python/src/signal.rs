@@ -6,6 +6,7 @@ use serdes_dsp::signal::{
 };
 
 use crate::errors::{invalid, IntoPyResult};
+use crate::samples::Samples;
 
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(prbs, m)?)?;
@@ -123,13 +124,11 @@ fn nrz_levels<'py>(
 #[pyo3(signature = (samples, thresholds))]
 fn slice_samples<'py>(
     py: Python<'py>,
-    samples: PyReadonlyArray1<'py, f32>,
+    samples: Samples<'py>,
     thresholds: Vec<f32>,
 ) -> PyResult<Bound<'py, PyArray1<u8>>> {
-    let x = samples.as_slice()?;
-    let s = Slicer::with_thresholds(&thresholds).py()?;
-    let out = py.detach(|| s.slice(x));
-    Ok(out.py()?.into_pyarray(py))
+    let mut s = Slicer::with_thresholds(&thresholds).py()?;
+    samples.map(py, "samples", &mut s, |s, c, o| s.slice_into(c, o))
 }
 
 #[pyfunction]
