@@ -26,7 +26,8 @@ pub(crate) unsafe fn fir(rev: &[f32], x: &[f32], out: &mut [f32]) {
 /// As for [`fir`].
 #[target_feature(enable = "avx2,fma")]
 pub(super) unsafe fn fir_decim(rev: &[f32], x: &[f32], m: usize, out: &mut [f32]) {
-    super::fma::fir_decim(rev, x, m, out)
+    // SAFETY: compiled with AVX2 and FMA, which the caller guarantees.
+    unsafe { super::fma::fir_decim(rev, x, m, out) }
 }
 
 /// See [`super::fma::all_finite`].

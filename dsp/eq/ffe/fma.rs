@@ -142,11 +142,101 @@ unsafe fn group<const U: usize>(acc: &mut [__m256; U], cp: *const f32, n: usize,
     }
 }
 
+/// Outputs per block of the decimating kernel: the `m` phase arrays of a block
+/// (`m·(DECIM_BLOCK + ⌈n/m⌉)` floats) stay in L1/L2.
+const DECIM_BLOCK: usize = 512;
+
+/// Output vectors per tile of the decimating kernel.
+const DECIM_U: usize = 4;
+
 /// Decimating form: `out[i] = Σ_j fma-chain rev[j] · x[i·m + j]` in [`chain_order`]
-/// (fractionally spaced FFE), one output at a time; `m = 1` gives the bits of
-/// [`fir`].
+/// (fractionally spaced FFE); `m = 1` gives the bits of [`fir`].
+///
+/// Block by block of [`DECIM_BLOCK`] outputs, the input is split into its `m`
+/// phases, `ph_p[t] = x[(i0 + t)·m + p]`, so that tap `j` of outputs `k..k + 8` is the
+/// contiguous `ph_{j mod m}[k + ⌊j/m⌋ ..][..8]`: vectors of eight outputs then run
+/// one FMA per tap and load, in tiles of [`DECIM_U`] vectors, and the last `< 8`
+/// outputs of a block run the same chain one at a time. Each output is the same
+/// chain whichever way it is computed.
+///
+/// # Panics
+/// If `out` is not empty and `x.len() < (out.len() − 1)·m + rev.len()`, or `m == 0`.
+///
+/// # Safety
+/// As for [`fir`].
 #[inline(always)]
-pub(super) fn fir_decim(rev: &[f32], x: &[f32], m: usize, out: &mut [f32]) {
+pub(super) unsafe fn fir_decim(rev: &[f32], x: &[f32], m: usize, out: &mut [f32]) {
+    let (len, n) = (out.len(), rev.len());
+    if len == 0 || n == 0 {
+        out.fill(0.0);
+        return;
+    }
+    assert!(m >= 1, "fir_decim: m = 0");
+    assert!(
+        x.len() >= (len - 1) * m + n,
+        "fir_decim: input shorter than the window"
+    );
+    // Phase array stride: the block's outputs plus the taps' reach in it.
+    let stride = DECIM_BLOCK + (n - 1) / m + 1;
+    let mut ph = vec![0.0f32; m * stride];
+    // The chain: (tap, offset of its phase array + its delay in it).
+    let order: Vec<(f32, usize)> = chain_order(n)
+        .map(|j| (rev[j], (j % m) * stride + j / m))
+        .collect();
+    let mut i0 = 0;
+    while i0 < len {
+        let b = DECIM_BLOCK.min(len - i0);
+        let reach = b + (n - 1) / m;
+        for (p, row) in ph.chunks_exact_mut(stride).enumerate() {
+            for (t, v) in row[..reach].iter_mut().enumerate() {
+                // Positions past the input are never read by a valid (output, tap).
+                *v = x.get((i0 + t) * m + p).copied().unwrap_or(0.0);
+            }
+        }
+        let o = &mut out[i0..i0 + b];
+        let (pp, op) = (ph.as_ptr(), o.as_mut_ptr());
+        let mut k = 0;
+        // SAFETY: the caller is compiled with AVX2 and FMA. Output k < b with tap j
+        // loads `ph[off_j + k]`, `off_j + k ≤ (m − 1)·stride + (n − 1)/m + b − 1`,
+        // inside `ph` (stride > b − 1 + (n − 1)/m); stores stay in `o[..b]`.
+        unsafe {
+            while k + DECIM_U * L <= b {
+                let mut acc = [_mm256_setzero_ps(); DECIM_U];
+                for &(c, off) in &order {
+                    let cv = _mm256_set1_ps(c);
+                    for (q, a) in acc.iter_mut().enumerate() {
+                        *a = _mm256_fmadd_ps(_mm256_loadu_ps(pp.add(off + k + q * L)), cv, *a);
+                    }
+                }
+                for (q, a) in acc.iter().enumerate() {
+                    _mm256_storeu_ps(op.add(k + q * L), *a);
+                }
+                k += DECIM_U * L;
+            }
+            while k + L <= b {
+                let mut a = _mm256_setzero_ps();
+                for &(c, off) in &order {
+                    a = _mm256_fmadd_ps(_mm256_loadu_ps(pp.add(off + k)), _mm256_set1_ps(c), a);
+                }
+                _mm256_storeu_ps(op.add(k), a);
+                k += L;
+            }
+        }
+        for (k, y) in o.iter_mut().enumerate().skip(k) {
+            let mut a = 0.0f32;
+            for &(c, off) in &order {
+                a = ph[off + k].mul_add(c, a);
+            }
+            *y = a;
+        }
+        i0 += b;
+    }
+}
+
+/// The decimating chain one output at a time, straight from the definition: the
+/// reference of [`fir_decim`]'s bits in the tests.
+#[cfg(test)]
+pub(super) fn fir_decim_reference(rev: &[f32], x: &[f32], m: usize, out: &mut [f32]) {
     for (i, o) in out.iter_mut().enumerate() {
         let xs = &x[i * m..i * m + rev.len()];
         let mut acc = 0.0f32;

@@ -452,7 +452,7 @@ mod tests {
                     {
                         // The decimating body with m = 1 computes the same chain.
                         let mut dec = vec![0.0; len];
-                        fma::fir_decim(&rev, &x, 1, &mut dec);
+                        fma::fir_decim_reference(&rev, &x, 1, &mut dec);
                         assert_eq!(got, dec, "{b:?} n={n} len={len}: fir vs fir_decim");
                     }
                     match &first {
@@ -487,6 +487,39 @@ mod tests {
                 // The largest finite values pass.
                 let big = vec![f32::MAX, -f32::MAX, f32::MIN_POSITIVE, -0.0];
                 assert!(check_finite(b, "x", &big).is_ok());
+            }
+        }
+    }
+
+    #[test]
+    fn decimating_kernel_is_the_chain_bit_for_bit_and_near_scalar() {
+        // Decimations, tap counts around the groups of 16 and the phases, lengths
+        // around the tiles (4 vectors of 8), single vectors, the scalar tail and the
+        // blocks of 512 outputs.
+        for m in [2usize, 3, 4, 8, 64] {
+            for n in [1usize, 2, 5, 16, 17, 33, 64, 130] {
+                let rev = lcg((m * 1000 + n) as u64, n);
+                let scale: f32 = rev.iter().map(|c| c.abs()).sum();
+                for len in [1usize, 7, 8, 31, 32, 33, 511, 512, 513, 1100] {
+                    let x = lcg(len as u64 + 3, (len - 1) * m + n);
+                    let mut chain = vec![0.0; len];
+                    fma::fir_decim_reference(&rev, &x, m, &mut chain);
+                    let mut want = vec![0.0; len];
+                    scalar::fir_decim(&rev, &x, m, &mut want);
+                    for b in Backend::available() {
+                        let mut got = vec![f32::NAN; len];
+                        run(b, &rev, &x, m, &mut got);
+                        for (i, (g, w)) in got.iter().zip(&want).enumerate() {
+                            assert!(
+                                (g - w).abs() <= SIMD_TOLERANCE * scale,
+                                "{b:?} m={m} n={n} len={len} out[{i}]: {g} vs {w}"
+                            );
+                        }
+                        if b != Backend::Scalar {
+                            assert_eq!(got, chain, "{b:?} m={m} n={n} len={len}");
+                        }
+                    }
+                }
             }
         }
     }
