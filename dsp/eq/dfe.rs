@@ -47,7 +47,7 @@ use super::lms::{LmsAlgorithm, Trajectory};
 use super::Modulation;
 use crate::cpu::Backend;
 use crate::eq::check_finite_fast as check_finite;
-use crate::error::{check_max_u8, Error, Result};
+use crate::error::{check_len, check_max_u8, Error, Result};
 use crate::signal::gray_decode;
 
 /// The largest number of DFE taps.
@@ -166,13 +166,7 @@ impl Dfe {
 
     /// Replaces the taps (same count, finite), keeping the decision history.
     pub fn set_taps(&mut self, taps: &[f32]) -> Result<()> {
-        if taps.len() != self.taps.len() {
-            return Err(Error::LengthMismatch {
-                name: "taps",
-                expected: self.taps.len(),
-                actual: taps.len(),
-            });
-        }
+        check_len("taps", self.taps.len(), taps.len())?;
         check_taps(taps)?;
         self.taps.copy_from_slice(taps);
         self.build_luts();
@@ -193,13 +187,7 @@ impl Dfe {
     /// values); the thresholds move to their midpoints.
     pub fn set_slicer_levels(&mut self, levels: &[f32]) -> Result<()> {
         let q = self.modulation.n_levels();
-        if levels.len() != q {
-            return Err(Error::LengthMismatch {
-                name: "levels",
-                expected: q,
-                actual: levels.len(),
-            });
-        }
+        check_len("levels", q, levels.len())?;
         crate::error::check_finite("levels", levels)?;
         if levels.windows(2).any(|w| w[0] >= w[1]) {
             return Err(Error::invalid(
@@ -801,17 +789,6 @@ fn check_taps(taps: &[f32]) -> Result<()> {
         ));
     }
     crate::error::check_finite("taps", taps)
-}
-
-fn check_len(name: &'static str, expected: usize, actual: usize) -> Result<()> {
-    if expected != actual {
-        return Err(Error::LengthMismatch {
-            name,
-            expected,
-            actual,
-        });
-    }
-    Ok(())
 }
 
 /// Counts symbol and bit errors and groups them into bursts — the measure of a DFE's

@@ -50,7 +50,7 @@
 //! chose it).
 
 use crate::cpu::Backend;
-use crate::error::{Error, Result};
+use crate::error::{check_len, Error, Result};
 
 #[cfg(target_arch = "x86_64")]
 mod avx2;
@@ -325,13 +325,7 @@ impl Awgn {
     /// noise stream does not advance.
     pub fn process_into(&mut self, x: &[f32], out: &mut [f32]) -> Result<()> {
         crate::error::check_finite("x", x)?;
-        if out.len() != x.len() {
-            return Err(Error::LengthMismatch {
-                name: "out",
-                expected: x.len(),
-                actual: out.len(),
-            });
-        }
+        check_len("out", x.len(), out.len())?;
         out.copy_from_slice(x);
         self.process_in_place(out);
         Ok(())
