@@ -526,6 +526,30 @@ fn candidate_fields<const Q: usize>(v: f32, tt: &[[f32; 4]; 3]) -> u16 {
     f as u16
 }
 
+/// Per-ISA shims of a kernel that differ only in their `#[target_feature]` (and, for
+/// the look-ahead, the compare flavour): for each `name = "features"[, CMP]`, an
+/// `unsafe fn name` compiled with those features that calls
+/// `inner::<generics.., CMP>(args..)`, inlined there (`#[inline(always)]` inner).
+/// Each shim's doc (with its `# Safety`) is written at the invocation.
+macro_rules! isa_shims {
+    ($sig:tt; $($(#[$attr:meta])* $name:ident = $features:literal $(, $cmp:ident)?;)+) => {
+        $(isa_shims!(@one $sig; $(#[$attr])* $name = $features $(, $cmp)?);)+
+    };
+    (@one (fn $inner:ident<$(const $g:ident: $gt:ty),*>($($arg:ident: $ty:ty),* $(,)?) $(-> $ret:ty)?);
+        $(#[$attr:meta])* $name:ident = $features:literal $(, $cmp:ident)?) => {
+        $(#[$attr])*
+        #[cfg(target_arch = "x86_64")]
+        #[target_feature(enable = $features)]
+        unsafe fn $name<$(const $g: $gt),*>($($arg: $ty),*) $(-> $ret)? {
+            // SAFETY: compiled with `$features`, which the caller guarantees the CPU has.
+            #[allow(unused_unsafe)]
+            unsafe {
+                $inner::<$($g,)* $($cmp)?>($($arg),*)
+            }
+        }
+    };
+}
+
 /// [`candidate_fields`] for every sample of `x` (the one-tap kernel's first pass).
 #[inline(always)]
 fn candidates_body<const Q: usize>(x: &[f32], tt: &[[f32; 4]; 3], out: &mut [u16]) {
@@ -546,25 +570,19 @@ fn candidates<const Q: usize>(backend: Backend, x: &[f32], tt: &[[f32; 4]; 3], o
     }
 }
 
-/// [`candidates_body`] compiled for AVX2 (eight samples per compare).
-///
-/// # Safety
-/// The CPU must support AVX2: call only with a stored [`Backend::Avx2`].
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2,fma")]
-unsafe fn candidates_avx2<const Q: usize>(x: &[f32], tt: &[[f32; 4]; 3], out: &mut [u16]) {
-    candidates_body::<Q>(x, tt, out)
-}
-
-/// [`candidates_body`] compiled for AVX-512 (sixteen samples per compare, mask
-/// registers).
-///
-/// # Safety
-/// The CPU must support AVX-512 F/BW/VL: call only with a stored [`Backend::Avx512`].
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx512f,avx512bw,avx512vl,avx2,fma")]
-unsafe fn candidates_avx512<const Q: usize>(x: &[f32], tt: &[[f32; 4]; 3], out: &mut [u16]) {
-    candidates_body::<Q>(x, tt, out)
+isa_shims! {
+    (fn candidates_body<const Q: usize>(x: &[f32], tt: &[[f32; 4]; 3], out: &mut [u16]));
+    /// [`candidates_body`] compiled for AVX2 (eight samples per compare).
+    ///
+    /// # Safety
+    /// The CPU must support AVX2: call only with a stored [`Backend::Avx2`].
+    candidates_avx2 = "avx2,fma";
+    /// [`candidates_body`] compiled for AVX-512 (sixteen samples per compare, mask
+    /// registers).
+    ///
+    /// # Safety
+    /// The CPU must support AVX-512 F/BW/VL: call only with a stored [`Backend::Avx512`].
+    candidates_avx512 = "avx512f,avx512bw,avx512vl,avx2,fma";
 }
 
 /// The tables of the two-symbol look-ahead kernel (see [`Dfe::lookahead_tables`]).
@@ -722,45 +740,29 @@ unsafe fn lookahead_dispatch<const SOFT: bool, const B: u8>(
     }
 }
 
-/// [`lookahead`] with the AVX2 compares.
-///
-/// # Safety
-/// The CPU must support AVX2 and POPCNT: call only with a stored [`Backend::Avx2`]
-/// (or `Avx512`) after checking POPCNT.
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2,fma,popcnt")]
-unsafe fn lookahead_avx2<const SOFT: bool>(
-    q: usize,
-    g: usize,
-    t: &Lookahead<'_>,
-    hist: u64,
-    x: &[f32],
-    symbols: &mut [u8],
-    soft: &mut [f32],
-) -> u64 {
-    // SAFETY: compiled with AVX2 and POPCNT, which the caller guarantees.
-    unsafe { lookahead_dispatch::<SOFT, CMP_AVX2>(q, g, t, hist, x, symbols, soft) }
-}
-
-/// [`lookahead`] with the AVX-512 compares (three 16-lane compares into mask
-/// registers for PAM4).
-///
-/// # Safety
-/// The CPU must support AVX-512 F/BW/VL and POPCNT: call only with a stored
-/// [`Backend::Avx512`] after checking POPCNT.
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx512f,avx512bw,avx512vl,avx2,fma,popcnt")]
-unsafe fn lookahead_avx512<const SOFT: bool>(
-    q: usize,
-    g: usize,
-    t: &Lookahead<'_>,
-    hist: u64,
-    x: &[f32],
-    symbols: &mut [u8],
-    soft: &mut [f32],
-) -> u64 {
-    // SAFETY: compiled with AVX-512 and POPCNT, which the caller guarantees.
-    unsafe { lookahead_dispatch::<SOFT, CMP_AVX512>(q, g, t, hist, x, symbols, soft) }
+isa_shims! {
+    (fn lookahead_dispatch<const SOFT: bool>(
+        q: usize,
+        g: usize,
+        t: &Lookahead<'_>,
+        hist: u64,
+        x: &[f32],
+        symbols: &mut [u8],
+        soft: &mut [f32],
+    ) -> u64);
+    /// [`lookahead`] with the AVX2 compares.
+    ///
+    /// # Safety
+    /// The CPU must support AVX2 and POPCNT: call only with a stored [`Backend::Avx2`]
+    /// (or `Avx512`) after checking POPCNT.
+    lookahead_avx2 = "avx2,fma,popcnt", CMP_AVX2;
+    /// [`lookahead`] with the AVX-512 compares (three 16-lane compares into mask
+    /// registers for PAM4).
+    ///
+    /// # Safety
+    /// The CPU must support AVX-512 F/BW/VL and POPCNT: call only with a stored
+    /// [`Backend::Avx512`] after checking POPCNT.
+    lookahead_avx512 = "avx512f,avx512bw,avx512vl,avx2,fma,popcnt", CMP_AVX512;
 }
 
 fn midpoints(levels: &[f32; 4], q: usize) -> [f32; 3] {
