@@ -932,6 +932,12 @@ impl ErrorBursts {
     }
 }
 
+/// The direct references shared with the integration tests.
+#[cfg(test)]
+#[path = "../../tests/common/eq.rs"]
+#[allow(dead_code)]
+mod reference;
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -951,24 +957,7 @@ mod tests {
 
     /// The textbook DFE: feedback summed tap by tap, then sliced.
     fn textbook(m: Modulation, taps: &[f32], x: &[f32]) -> (Vec<u8>, Vec<f32>) {
-        let l = m.levels();
-        let q = m.n_levels();
-        let mut past = vec![0u8; taps.len()];
-        let (mut d, mut ys) = (Vec::new(), Vec::new());
-        for &xn in x {
-            let fb: f32 = taps
-                .iter()
-                .zip(&past)
-                .map(|(&b, &s)| b * l[s as usize])
-                .sum();
-            let y = xn - fb;
-            let s = (0..q - 1).filter(|&i| y >= 0.5 * (l[i] + l[i + 1])).count() as u8;
-            past.rotate_right(1);
-            past[0] = s;
-            d.push(s);
-            ys.push(y);
-        }
-        (d, ys)
+        super::reference::textbook_dfe(m.levels(), m.n_levels(), taps, x)
     }
 
     fn modulation(pam4: bool) -> Modulation {
