@@ -944,15 +944,10 @@ mod tests {
     use proptest::prelude::*;
 
     fn uniform(seed: u64, n: usize, amp: f32) -> Vec<f32> {
-        let mut s = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
-        (0..n)
-            .map(|_| {
-                s = s
-                    .wrapping_mul(6364136223846793005)
-                    .wrapping_add(1442695040888963407);
-                ((s >> 40) as f32 / (1u64 << 24) as f32 * 2.0 - 1.0) * amp
-            })
-            .collect()
+        let s = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+        let mut v = crate::testutil::uniform_f32(s, n);
+        v.iter_mut().for_each(|x| *x *= amp);
+        v
     }
 
     /// The textbook DFE: feedback summed tap by tap, then sliced.

@@ -381,17 +381,7 @@ fn run(backend: Backend, rev: &[f32], x: &[f32], m: usize, out: &mut [f32]) {
 mod tests {
     use super::*;
 
-    fn lcg(seed: u64, n: usize) -> Vec<f32> {
-        let mut s = seed;
-        (0..n)
-            .map(|_| {
-                s = s
-                    .wrapping_mul(6364136223846793005)
-                    .wrapping_add(1442695040888963407);
-                ((s >> 40) as f32 / (1u64 << 24) as f32) * 2.0 - 1.0
-            })
-            .collect()
-    }
+    use crate::testutil::uniform_f32 as lcg;
 
     #[test]
     fn matches_direct_convolution_on_every_backend() {
