@@ -32,3 +32,17 @@ pub(crate) fn uniform_f32(seed: u64, n: usize) -> Vec<f32> {
     let mut g = Lcg(seed);
     (0..n).map(|_| g.next_f32()).collect()
 }
+
+/// Splits `0..total` at the cuts (each chunk `cuts[i]` long, clamped to what is
+/// left; the rest in a last chunk): the chunkings of the chunk-invariance tests.
+pub(crate) fn pieces(total: usize, cuts: &[usize]) -> Vec<std::ops::Range<usize>> {
+    let mut start = 0;
+    let mut out = vec![];
+    for &c in cuts {
+        let end = (start + c).min(total);
+        out.push(start..end);
+        start = end;
+    }
+    out.push(start..total);
+    out
+}

@@ -263,17 +263,7 @@ fn bad_arguments_are_errors_naming_them() {
     );
 }
 
-fn pieces(total: usize, cuts: &[usize]) -> Vec<std::ops::Range<usize>> {
-    let mut start = 0;
-    let mut out = vec![];
-    for &c in cuts {
-        let end = (start + c).min(total);
-        out.push(start..end);
-        start = end;
-    }
-    out.push(start..total);
-    out
-}
+use crate::testutil::pieces;
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(48))]

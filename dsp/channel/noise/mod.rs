@@ -639,18 +639,7 @@ mod tests {
         assert_eq!(switched.process(&x).unwrap(), want);
     }
 
-    /// Splits `total` at the cuts (each clamped to what is left).
-    fn pieces(total: usize, cuts: &[usize]) -> Vec<std::ops::Range<usize>> {
-        let mut start = 0;
-        let mut out = vec![];
-        for &c in cuts {
-            let end = (start + c).min(total);
-            out.push(start..end);
-            start = end;
-        }
-        out.push(start..total);
-        out
-    }
+    use crate::testutil::pieces;
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(64))]
