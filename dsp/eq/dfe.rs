@@ -741,15 +741,8 @@ unsafe fn lookahead_dispatch<const SOFT: bool, const B: u8>(
 }
 
 isa_shims! {
-    (fn lookahead_dispatch<const SOFT: bool>(
-        q: usize,
-        g: usize,
-        t: &Lookahead<'_>,
-        hist: u64,
-        x: &[f32],
-        symbols: &mut [u8],
-        soft: &mut [f32],
-    ) -> u64);
+    (fn lookahead_dispatch<const SOFT: bool>(q: usize, g: usize, t: &Lookahead<'_>, hist: u64,
+        x: &[f32], symbols: &mut [u8], soft: &mut [f32]) -> u64);
     /// [`lookahead`] with the AVX2 compares.
     ///
     /// # Safety
