@@ -331,7 +331,7 @@ fn cos_sin_turn(b: __m256i) -> (__m256, __m256) {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{scalar, Awgn, Gaussian, Lanes, SIMD_TOLERANCE};
+    use super::super::{check_stream_against_scalar, scalar, Awgn, Lanes, SIMD_TOLERANCE};
     use super::*;
     use crate::cpu::Backend;
 
@@ -435,21 +435,7 @@ mod tests {
         if skip() {
             return;
         }
-        let n = (1 << 20) + 13;
-        let mut reference = Gaussian::with_backend(42, Backend::Scalar).unwrap();
-        let mut simd = Gaussian::with_backend(42, Backend::Avx2).unwrap();
-        let (mut want, mut got) = (vec![0f32; n], vec![0f32; n]);
-        reference.fill(&mut want);
-        simd.fill(&mut got);
-        // The RNG is integer code: bit-exact.
-        assert_eq!(reference.lanes, simd.lanes);
-        let worst = got
-            .iter()
-            .zip(&want)
-            .map(|(g, w)| (g - w).abs() / w.abs().max(1.0))
-            .fold(0f32, f32::max);
-        eprintln!("avx2 stream of {n}: worst relative error {worst:e}");
-        assert!(worst <= SIMD_TOLERANCE, "worst relative error {worst:e}");
+        check_stream_against_scalar(Backend::Avx2, 42, (1 << 20) + 13);
     }
 
     #[test]

@@ -173,7 +173,7 @@ fn cos_sin_turn(b: __m512i) -> (__m512, __m512) {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{Awgn, Gaussian, SIMD_TOLERANCE};
+    use super::super::{check_stream_against_scalar, Awgn, Gaussian};
     use crate::cpu::Backend;
 
     fn skip() -> bool {
@@ -191,20 +191,7 @@ mod tests {
             return;
         }
         // Odd length: pairs of blocks, an odd block and a leftover.
-        let n = (1 << 20) + 16 + 13;
-        let mut reference = Gaussian::with_backend(42, Backend::Scalar).unwrap();
-        let mut simd = Gaussian::with_backend(42, Backend::Avx512).unwrap();
-        let (mut want, mut got) = (vec![0f32; n], vec![0f32; n]);
-        reference.fill(&mut want);
-        simd.fill(&mut got);
-        assert_eq!(reference.lanes, simd.lanes);
-        let worst = got
-            .iter()
-            .zip(&want)
-            .map(|(g, w)| (g - w).abs() / w.abs().max(1.0))
-            .fold(0f32, f32::max);
-        eprintln!("avx512 stream of {n}: worst relative error {worst:e}");
-        assert!(worst <= SIMD_TOLERANCE, "worst relative error {worst:e}");
+        check_stream_against_scalar(Backend::Avx512, 42, (1 << 20) + 16 + 13);
     }
 
     #[test]

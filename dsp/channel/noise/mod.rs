@@ -344,6 +344,26 @@ impl Awgn {
     }
 }
 
+/// The stream of `backend` from `seed` against the scalar one over `n` samples: the
+/// same RNG state after (integer code: bit-exact), every sample within
+/// [`SIMD_TOLERANCE`] (relative, floor 1). The SIMD files' tests call it.
+#[cfg(test)]
+fn check_stream_against_scalar(backend: Backend, seed: u64, n: usize) {
+    let mut reference = Gaussian::with_backend(seed, Backend::Scalar).unwrap();
+    let mut simd = Gaussian::with_backend(seed, backend).unwrap();
+    let (mut want, mut got) = (vec![0f32; n], vec![0f32; n]);
+    reference.fill(&mut want);
+    simd.fill(&mut got);
+    assert_eq!(reference.lanes, simd.lanes);
+    let worst = got
+        .iter()
+        .zip(&want)
+        .map(|(g, w)| (g - w).abs() / w.abs().max(1.0))
+        .fold(0f32, f32::max);
+    eprintln!("{backend:?} stream of {n}: worst relative error {worst:e}");
+    assert!(worst <= SIMD_TOLERANCE, "worst relative error {worst:e}");
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
