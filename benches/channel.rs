@@ -24,18 +24,14 @@ use serdes_dsp::channel::conv::{Convolver, Method};
 use serdes_dsp::cpu::Backend;
 use std::hint::black_box;
 
+#[path = "../dsp/testutil.rs"]
+#[allow(dead_code)]
+mod testutil;
+
 const N: usize = 1 << 18;
 
 fn signal(n: usize, seed: u64) -> Vec<f32> {
-    let mut s = seed | 1;
-    (0..n)
-        .map(|_| {
-            s = s
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            ((s >> 40) as f32 / (1u64 << 24) as f32) * 2.0 - 1.0
-        })
-        .collect()
+    testutil::uniform_f32(seed | 1, n)
 }
 
 fn lengths() -> Vec<usize> {

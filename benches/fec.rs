@@ -39,20 +39,11 @@ use serdes_dsp::cpu::Backend;
 use serdes_dsp::fec::{Outcome, ReedSolomon};
 use std::hint::black_box;
 
-const COUNT: usize = 4096;
+#[path = "../tests/common/mod.rs"]
+mod common;
+use common::Rng;
 
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn unit(&mut self) -> f64 {
-        (self.next() >> 11) as f64 / (1u64 << 53) as f64
-    }
-}
+const COUNT: usize = 4096;
 
 /// The benchmark data: messages, clean codewords, BER 2.4e-4, 15 errors each.
 struct Data {

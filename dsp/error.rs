@@ -149,6 +149,19 @@ pub(crate) fn check_finite(name: &'static str, x: &[f32]) -> Result<()> {
     }
 }
 
+/// Checks that a buffer has the length its partner asks for: `actual == expected`,
+/// else [`Error::LengthMismatch`] naming `name`.
+pub(crate) fn check_len(name: &'static str, expected: usize, actual: usize) -> Result<()> {
+    if expected != actual {
+        return Err(Error::LengthMismatch {
+            name,
+            expected,
+            actual,
+        });
+    }
+    Ok(())
+}
+
 /// Checks that every symbol of `x` is at most `max`.
 pub(crate) fn check_max_u8(name: &'static str, x: &[u8], max: u8) -> Result<()> {
     match x.iter().position(|&v| v > max) {

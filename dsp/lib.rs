@@ -11,5 +11,7 @@ pub mod error;
 pub mod fec;
 pub mod link;
 pub mod signal;
+#[cfg(test)]
+mod testutil;
 
 pub use error::{Error, Result};

@@ -1,7 +1,8 @@
 //! Tx FIR and CTLE adaptation: the choice is the best of the grid by an independent
 //! evaluation, it cancels a known cursor, and it trades equalisation for noise.
 use serdes_dsp::eq::{
-    solve_ffe, Ctle, CtleGrid, CtleParams, ReferenceReceiver, SolveMethod, TxFir, TxFirGrid,
+    solve_ffe, Ctle, CtleGrid, CtleParams, ReferenceReceiver, SolveMethod, TxFir, TxFirAdapted,
+    TxFirGrid,
 };
 
 const SA: f64 = 5.0 / 9.0;
@@ -27,18 +28,24 @@ fn convolve(c: &[f32], p: &[f32]) -> Vec<f64> {
     q
 }
 
+/// The 802.3ck grid's choice for `pulse` (main cursor `cursor`) with a noiseless
+/// slicer, and the pulse it makes at the receiver.
+fn adapt_802_3ck_noiseless(pulse: &[f32], cursor: usize) -> (TxFirAdapted, Vec<f64>) {
+    let a = TxFir::adapt(
+        pulse,
+        cursor,
+        &TxFirGrid::ieee_802_3ck(),
+        &ReferenceReceiver::slicer(0.0),
+    )
+    .unwrap();
+    let q = convolve(a.fir.taps(), pulse);
+    (a, q)
+}
+
 #[test]
 fn tx_fir_cancels_a_known_post_cursor_within_a_step() {
     for h1 in [0.1f32, 0.15, 0.25] {
-        let pulse = [1.0, h1];
-        let a = TxFir::adapt(
-            &pulse,
-            0,
-            &TxFirGrid::ieee_802_3ck(),
-            &ReferenceReceiver::slicer(0.0),
-        )
-        .unwrap();
-        let q = convolve(a.fir.taps(), &pulse);
+        let (a, q) = adapt_802_3ck_noiseless(&[1.0, h1], 0);
         // the post-cursor at the receiver, relative to the main cursor
         let post = q[4] / q[3];
         assert!(post.abs() < 0.02 + 1e-6, "h1 {h1}: post-cursor {post}");
@@ -48,15 +55,7 @@ fn tx_fir_cancels_a_known_post_cursor_within_a_step() {
 
 #[test]
 fn tx_fir_cancels_a_known_pre_cursor_within_a_step() {
-    let pulse = [0.2f32, 1.0];
-    let a = TxFir::adapt(
-        &pulse,
-        1,
-        &TxFirGrid::ieee_802_3ck(),
-        &ReferenceReceiver::slicer(0.0),
-    )
-    .unwrap();
-    let q = convolve(a.fir.taps(), &pulse);
+    let (a, q) = adapt_802_3ck_noiseless(&[0.2, 1.0], 1);
     assert_eq!(a.cursor, 4);
     assert!(
         (q[3] / q[4]).abs() < 0.02 + 1e-6,

@@ -6,46 +6,19 @@ use rand::{Rng, SeedableRng};
 use serdes_dsp::channel::Awgn;
 use serdes_dsp::eq::{Dfe, DfeAdapt, ErrorBursts, LmsAlgorithm, Modulation};
 
+mod common;
+
+fn isi(m: Modulation, sym: &[u8], h: &[f32]) -> Vec<f32> {
+    common::eq::isi(m.levels(), sym, h)
+}
+
+fn direct_dfe(m: Modulation, taps: &[f32], x: &[f32]) -> (Vec<u8>, Vec<f32>) {
+    common::eq::textbook_dfe(m.levels(), m.n_levels(), taps, x)
+}
+
 fn symbols(seed: u64, n: usize, q: u8) -> Vec<u8> {
     let mut r = StdRng::seed_from_u64(seed);
     (0..n).map(|_| r.random_range(0..q)).collect()
-}
-
-/// `x[n] = Σ_k h[k]·L(a[n−k])`, the line idle at symbol 0 before the stream (which
-/// is what the DFE assumes after reset).
-fn isi(m: Modulation, sym: &[u8], h: &[f32]) -> Vec<f32> {
-    let l = m.levels();
-    (0..sym.len())
-        .map(|n| {
-            h.iter()
-                .enumerate()
-                .map(|(k, &c)| c * l[if n >= k { sym[n - k] as usize } else { 0 }])
-                .sum()
-        })
-        .collect()
-}
-
-/// The textbook DFE, one tap at a time.
-fn direct_dfe(m: Modulation, taps: &[f32], x: &[f32]) -> (Vec<u8>, Vec<f32>) {
-    let l = m.levels();
-    let q = m.n_levels();
-    let mut past = vec![0u8; taps.len()];
-    let mut d = Vec::new();
-    let mut ys = Vec::new();
-    for &xn in x {
-        let fb: f32 = taps
-            .iter()
-            .zip(&past)
-            .map(|(&b, &s)| b * l[s as usize])
-            .sum();
-        let y = xn - fb;
-        let s = (0..q - 1).filter(|&i| y >= 0.5 * (l[i] + l[i + 1])).count() as u8;
-        past.rotate_right(1);
-        past[0] = s;
-        d.push(s);
-        ys.push(y);
-    }
-    (d, ys)
 }
 
 proptest! {

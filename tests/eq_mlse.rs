@@ -11,16 +11,10 @@ fn symbols(seed: u64, n: usize) -> Vec<u8> {
     (0..n).map(|_| r.random_range(0..4u8)).collect()
 }
 
+mod common;
+
 fn isi(sym: &[u8], h: &[f32]) -> Vec<f32> {
-    let l = Modulation::Pam4.levels();
-    (0..sym.len())
-        .map(|n| {
-            h.iter()
-                .enumerate()
-                .map(|(k, &c)| c * l[if n >= k { sym[n - k] as usize } else { 0 }])
-                .sum()
-        })
-        .collect()
+    common::eq::isi(Modulation::Pam4.levels(), sym, h)
 }
 
 /// BER of the MLSE (decisions realigned by its delay) and of the 1-tap DFE.

@@ -6,35 +6,8 @@ use proptest::prelude::*;
 use serdes_dsp::cpu::Backend;
 use serdes_dsp::fec::{Correction, Outcome, ReedSolomon};
 
-/// xorshift64* — a tiny seeded generator so that proptest only has to shrink seeds.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-    fn symbol(&mut self) -> u16 {
-        (self.next() % 1024) as u16
-    }
-    fn nonzero(&mut self) -> u16 {
-        1 + (self.next() % 1023) as u16
-    }
-    /// `count` distinct positions in `0..n`.
-    fn positions(&mut self, n: usize, count: usize) -> Vec<usize> {
-        let mut p: Vec<usize> = (0..n).collect();
-        for i in 0..count {
-            let j = i + self.below(n - i);
-            p.swap(i, j);
-        }
-        p.truncate(count);
-        p
-    }
-}
+mod common;
+use common::Rng;
 
 fn codes() -> Vec<ReedSolomon> {
     vec![

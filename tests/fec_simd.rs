@@ -6,15 +6,8 @@ use proptest::prelude::*;
 use serdes_dsp::cpu::Backend;
 use serdes_dsp::fec::{syndrome, ReedSolomon};
 
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-}
+mod common;
+use common::Rng;
 
 fn simd_backends() -> Vec<Backend> {
     let mut v = Vec::new();

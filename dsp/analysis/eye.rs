@@ -276,15 +276,8 @@ mod tests {
     const LEVELS: [f32; 4] = [-1.0, -1.0 / 3.0, 1.0 / 3.0, 1.0];
 
     fn symbols(n: usize, seed: u64) -> Vec<u8> {
-        let mut z = seed;
-        (0..n)
-            .map(|_| {
-                z = z
-                    .wrapping_mul(6364136223846793005)
-                    .wrapping_add(1442695040888963407);
-                (z >> 62) as u8
-            })
-            .collect()
+        let mut g = crate::testutil::Lcg(seed);
+        (0..n).map(|_| (g.next_u64() >> 62) as u8).collect()
     }
 
     #[test]

@@ -18,7 +18,7 @@
 //! Waveforms use the raised cosine of roll-off 0.5 ([`RaisedCosine::reference`]) and
 //! PRBS31Q symbols from `seed`; each point is an independent simulation.
 
-use super::recovery::{Cdr, CdrConfig};
+use super::recovery::{Cdr, CdrConfig, CdrOutput};
 use super::waveform::{pam4_waveform, random_symbols, RaisedCosine, Timing};
 use crate::error::{Error, Result};
 use std::f64::consts::PI;
@@ -58,15 +58,22 @@ fn simulate(
     seed: u64,
 ) -> Result<(Vec<u8>, Vec<u8>, Vec<f64>)> {
     let sym = random_symbols(n, seed);
+    let (_, out) = run(config, &sym, &timing)?;
+    Ok((sym, out.symbols, out.phase_ui))
+}
+
+/// A fresh CDR of `config` run on the clean PAM4 waveform of `sym` sent with
+/// `timing`; returns the CDR (for its lock time and frequency) and its output.
+fn run(config: &CdrConfig, sym: &[u8], timing: &Timing) -> Result<(Cdr, CdrOutput)> {
     let x = pam4_waveform(
-        &sym,
+        sym,
         config.samples_per_ui,
         |k| timing.offset_ui(k),
         &RaisedCosine::reference(),
     )?;
     let mut cdr = Cdr::new(config.clone())?;
     let out = cdr.process(&x)?;
-    Ok((sym, out.symbols, out.phase_ui))
+    Ok((cdr, out))
 }
 
 #[allow(clippy::needless_range_loop)] // index arithmetic of Gaussian elimination
@@ -306,14 +313,7 @@ pub fn ppm_tracking(
                 ..Timing::default()
             };
             let sym = random_symbols(symbols, seed);
-            let x = pam4_waveform(
-                &sym,
-                config.samples_per_ui,
-                |k| timing.offset_ui(k),
-                &RaisedCosine::reference(),
-            )?;
-            let mut cdr = Cdr::new(config.clone())?;
-            let out = cdr.process(&x)?;
+            let (cdr, out) = run(config, &sym, &timing)?;
             let lock_time = cdr.lock_time();
             let (residual_rms_ui, symbol_errors) = match lock_time {
                 Some(t) if (t as usize + 2000) < out.len() => {

@@ -10,7 +10,7 @@
 
 use super::conv::Convolver;
 use super::model::Channel;
-use crate::error::{check_finite, Error, Result};
+use crate::error::{check_finite, check_len, Error, Result};
 use crate::signal::pattern::Prbs31Q;
 use crate::signal::Pam4Mapper;
 
@@ -187,13 +187,7 @@ impl Crosstalk {
 
     /// `out = victim + crosstalk` for the next chunk (same lengths; `victim` finite).
     pub fn process_into(&mut self, victim: &[f32], out: &mut [f32]) -> Result<()> {
-        if out.len() != victim.len() {
-            return Err(Error::LengthMismatch {
-                name: "out",
-                expected: victim.len(),
-                actual: out.len(),
-            });
-        }
+        check_len("out", victim.len(), out.len())?;
         check_finite("victim", victim)?;
         self.crosstalk_into(out);
         for (o, &v) in out.iter_mut().zip(victim) {

@@ -27,7 +27,7 @@
 //! is at rest at the first sample's power (no start-up transient).
 
 use crate::channel::Gaussian;
-use crate::error::{check_finite, Error, Result};
+use crate::error::{check_finite, check_len, Error, Result};
 
 /// The electron charge, C.
 pub const ELECTRON_CHARGE: f64 = 1.602_176_634e-19;
@@ -316,13 +316,7 @@ impl OpticalLink {
     /// length). Errors, leaving the state untouched, on a wrong `out` length or a
     /// NaN or infinite drive sample.
     pub fn process_into(&mut self, x: &[f32], out: &mut [f32]) -> Result<()> {
-        if out.len() != x.len() {
-            return Err(Error::LengthMismatch {
-                name: "out",
-                expected: x.len(),
-                actual: out.len(),
-            });
-        }
+        check_len("out", x.len(), out.len())?;
         check_finite("x", x)?;
         if x.is_empty() {
             return Ok(());

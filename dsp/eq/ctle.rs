@@ -36,7 +36,7 @@
 
 use super::solve::cholesky_solve;
 use crate::eq::check_finite_fast as check_finite;
-use crate::error::{Error, Result};
+use crate::error::{check_len, Error, Result};
 use std::f64::consts::PI;
 
 /// Parameters of the Annex 93A/178A CTLE, frequencies in Hz and gains in dB.
@@ -321,13 +321,7 @@ impl Ctle {
 
     /// Filters the next chunk (finite samples) into `out` (same length).
     pub fn process_into(&mut self, x: &[f32], out: &mut [f32]) -> Result<()> {
-        if out.len() != x.len() {
-            return Err(Error::LengthMismatch {
-                name: "out",
-                expected: x.len(),
-                actual: out.len(),
-            });
-        }
+        check_len("out", x.len(), out.len())?;
         check_finite("x", x)?;
         let l = self.ring.len();
         for (o, &xn) in out.iter_mut().zip(x) {

@@ -47,7 +47,7 @@ use super::lms::{LmsAlgorithm, Trajectory};
 use super::Modulation;
 use crate::cpu::Backend;
 use crate::eq::check_finite_fast as check_finite;
-use crate::error::{check_max_u8, Error, Result};
+use crate::error::{check_len, check_max_u8, Error, Result};
 use crate::signal::gray_decode;
 
 /// The largest number of DFE taps.
@@ -166,13 +166,7 @@ impl Dfe {
 
     /// Replaces the taps (same count, finite), keeping the decision history.
     pub fn set_taps(&mut self, taps: &[f32]) -> Result<()> {
-        if taps.len() != self.taps.len() {
-            return Err(Error::LengthMismatch {
-                name: "taps",
-                expected: self.taps.len(),
-                actual: taps.len(),
-            });
-        }
+        check_len("taps", self.taps.len(), taps.len())?;
         check_taps(taps)?;
         self.taps.copy_from_slice(taps);
         self.build_luts();
@@ -193,13 +187,7 @@ impl Dfe {
     /// values); the thresholds move to their midpoints.
     pub fn set_slicer_levels(&mut self, levels: &[f32]) -> Result<()> {
         let q = self.modulation.n_levels();
-        if levels.len() != q {
-            return Err(Error::LengthMismatch {
-                name: "levels",
-                expected: q,
-                actual: levels.len(),
-            });
-        }
+        check_len("levels", q, levels.len())?;
         crate::error::check_finite("levels", levels)?;
         if levels.windows(2).any(|w| w[0] >= w[1]) {
             return Err(Error::invalid(
@@ -538,6 +526,30 @@ fn candidate_fields<const Q: usize>(v: f32, tt: &[[f32; 4]; 3]) -> u16 {
     f as u16
 }
 
+/// Per-ISA shims of a kernel that differ only in their `#[target_feature]` (and, for
+/// the look-ahead, the compare flavour): for each `name = "features"[, CMP]`, an
+/// `unsafe fn name` compiled with those features that calls
+/// `inner::<generics.., CMP>(args..)`, inlined there (`#[inline(always)]` inner).
+/// Each shim's doc (with its `# Safety`) is written at the invocation.
+macro_rules! isa_shims {
+    ($sig:tt; $($(#[$attr:meta])* $name:ident = $features:literal $(, $cmp:ident)?;)+) => {
+        $(isa_shims!(@one $sig; $(#[$attr])* $name = $features $(, $cmp)?);)+
+    };
+    (@one (fn $inner:ident<$(const $g:ident: $gt:ty),*>($($arg:ident: $ty:ty),* $(,)?) $(-> $ret:ty)?);
+        $(#[$attr:meta])* $name:ident = $features:literal $(, $cmp:ident)?) => {
+        $(#[$attr])*
+        #[cfg(target_arch = "x86_64")]
+        #[target_feature(enable = $features)]
+        unsafe fn $name<$(const $g: $gt),*>($($arg: $ty),*) $(-> $ret)? {
+            // SAFETY: compiled with `$features`, which the caller guarantees the CPU has.
+            #[allow(unused_unsafe)]
+            unsafe {
+                $inner::<$($g,)* $($cmp)?>($($arg),*)
+            }
+        }
+    };
+}
+
 /// [`candidate_fields`] for every sample of `x` (the one-tap kernel's first pass).
 #[inline(always)]
 fn candidates_body<const Q: usize>(x: &[f32], tt: &[[f32; 4]; 3], out: &mut [u16]) {
@@ -558,25 +570,19 @@ fn candidates<const Q: usize>(backend: Backend, x: &[f32], tt: &[[f32; 4]; 3], o
     }
 }
 
-/// [`candidates_body`] compiled for AVX2 (eight samples per compare).
-///
-/// # Safety
-/// The CPU must support AVX2: call only with a stored [`Backend::Avx2`].
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2,fma")]
-unsafe fn candidates_avx2<const Q: usize>(x: &[f32], tt: &[[f32; 4]; 3], out: &mut [u16]) {
-    candidates_body::<Q>(x, tt, out)
-}
-
-/// [`candidates_body`] compiled for AVX-512 (sixteen samples per compare, mask
-/// registers).
-///
-/// # Safety
-/// The CPU must support AVX-512 F/BW/VL: call only with a stored [`Backend::Avx512`].
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx512f,avx512bw,avx512vl,avx2,fma")]
-unsafe fn candidates_avx512<const Q: usize>(x: &[f32], tt: &[[f32; 4]; 3], out: &mut [u16]) {
-    candidates_body::<Q>(x, tt, out)
+isa_shims! {
+    (fn candidates_body<const Q: usize>(x: &[f32], tt: &[[f32; 4]; 3], out: &mut [u16]));
+    /// [`candidates_body`] compiled for AVX2 (eight samples per compare).
+    ///
+    /// # Safety
+    /// The CPU must support AVX2: call only with a stored [`Backend::Avx2`].
+    candidates_avx2 = "avx2,fma";
+    /// [`candidates_body`] compiled for AVX-512 (sixteen samples per compare, mask
+    /// registers).
+    ///
+    /// # Safety
+    /// The CPU must support AVX-512 F/BW/VL: call only with a stored [`Backend::Avx512`].
+    candidates_avx512 = "avx512f,avx512bw,avx512vl,avx2,fma";
 }
 
 /// The tables of the two-symbol look-ahead kernel (see [`Dfe::lookahead_tables`]).
@@ -734,45 +740,22 @@ unsafe fn lookahead_dispatch<const SOFT: bool, const B: u8>(
     }
 }
 
-/// [`lookahead`] with the AVX2 compares.
-///
-/// # Safety
-/// The CPU must support AVX2 and POPCNT: call only with a stored [`Backend::Avx2`]
-/// (or `Avx512`) after checking POPCNT.
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2,fma,popcnt")]
-unsafe fn lookahead_avx2<const SOFT: bool>(
-    q: usize,
-    g: usize,
-    t: &Lookahead<'_>,
-    hist: u64,
-    x: &[f32],
-    symbols: &mut [u8],
-    soft: &mut [f32],
-) -> u64 {
-    // SAFETY: compiled with AVX2 and POPCNT, which the caller guarantees.
-    unsafe { lookahead_dispatch::<SOFT, CMP_AVX2>(q, g, t, hist, x, symbols, soft) }
-}
-
-/// [`lookahead`] with the AVX-512 compares (three 16-lane compares into mask
-/// registers for PAM4).
-///
-/// # Safety
-/// The CPU must support AVX-512 F/BW/VL and POPCNT: call only with a stored
-/// [`Backend::Avx512`] after checking POPCNT.
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx512f,avx512bw,avx512vl,avx2,fma,popcnt")]
-unsafe fn lookahead_avx512<const SOFT: bool>(
-    q: usize,
-    g: usize,
-    t: &Lookahead<'_>,
-    hist: u64,
-    x: &[f32],
-    symbols: &mut [u8],
-    soft: &mut [f32],
-) -> u64 {
-    // SAFETY: compiled with AVX-512 and POPCNT, which the caller guarantees.
-    unsafe { lookahead_dispatch::<SOFT, CMP_AVX512>(q, g, t, hist, x, symbols, soft) }
+isa_shims! {
+    (fn lookahead_dispatch<const SOFT: bool>(q: usize, g: usize, t: &Lookahead<'_>, hist: u64,
+        x: &[f32], symbols: &mut [u8], soft: &mut [f32]) -> u64);
+    /// [`lookahead`] with the AVX2 compares.
+    ///
+    /// # Safety
+    /// The CPU must support AVX2 and POPCNT: call only with a stored [`Backend::Avx2`]
+    /// (or `Avx512`) after checking POPCNT.
+    lookahead_avx2 = "avx2,fma,popcnt", CMP_AVX2;
+    /// [`lookahead`] with the AVX-512 compares (three 16-lane compares into mask
+    /// registers for PAM4).
+    ///
+    /// # Safety
+    /// The CPU must support AVX-512 F/BW/VL and POPCNT: call only with a stored
+    /// [`Backend::Avx512`] after checking POPCNT.
+    lookahead_avx512 = "avx512f,avx512bw,avx512vl,avx2,fma,popcnt", CMP_AVX512;
 }
 
 fn midpoints(levels: &[f32; 4], q: usize) -> [f32; 3] {
@@ -801,17 +784,6 @@ fn check_taps(taps: &[f32]) -> Result<()> {
         ));
     }
     crate::error::check_finite("taps", taps)
-}
-
-fn check_len(name: &'static str, expected: usize, actual: usize) -> Result<()> {
-    if expected != actual {
-        return Err(Error::LengthMismatch {
-            name,
-            expected,
-            actual,
-        });
-    }
-    Ok(())
 }
 
 /// Counts symbol and bit errors and groups them into bursts — the measure of a DFE's
@@ -953,43 +925,27 @@ impl ErrorBursts {
     }
 }
 
+/// The direct references shared with the integration tests.
+#[cfg(test)]
+#[path = "../../tests/common/eq.rs"]
+#[allow(dead_code)]
+mod reference;
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
 
     fn uniform(seed: u64, n: usize, amp: f32) -> Vec<f32> {
-        let mut s = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
-        (0..n)
-            .map(|_| {
-                s = s
-                    .wrapping_mul(6364136223846793005)
-                    .wrapping_add(1442695040888963407);
-                ((s >> 40) as f32 / (1u64 << 24) as f32 * 2.0 - 1.0) * amp
-            })
-            .collect()
+        let s = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+        let mut v = crate::testutil::uniform_f32(s, n);
+        v.iter_mut().for_each(|x| *x *= amp);
+        v
     }
 
     /// The textbook DFE: feedback summed tap by tap, then sliced.
     fn textbook(m: Modulation, taps: &[f32], x: &[f32]) -> (Vec<u8>, Vec<f32>) {
-        let l = m.levels();
-        let q = m.n_levels();
-        let mut past = vec![0u8; taps.len()];
-        let (mut d, mut ys) = (Vec::new(), Vec::new());
-        for &xn in x {
-            let fb: f32 = taps
-                .iter()
-                .zip(&past)
-                .map(|(&b, &s)| b * l[s as usize])
-                .sum();
-            let y = xn - fb;
-            let s = (0..q - 1).filter(|&i| y >= 0.5 * (l[i] + l[i + 1])).count() as u8;
-            past.rotate_right(1);
-            past[0] = s;
-            d.push(s);
-            ys.push(y);
-        }
-        (d, ys)
+        super::reference::textbook_dfe(m.levels(), m.n_levels(), taps, x)
     }
 
     fn modulation(pam4: bool) -> Modulation {

@@ -19,7 +19,7 @@
 
 use super::{Dfe, Modulation};
 use crate::eq::check_finite_fast as check_finite;
-use crate::error::{Error, Result};
+use crate::error::{check_len, Error, Result};
 
 /// The largest position of a floating tap, in symbols.
 pub const MAX_FLOATING_POSITION: usize = 1024;
@@ -199,13 +199,7 @@ impl FloatingDfe {
         symbols: &mut [u8],
         soft: &mut [f32],
     ) -> Result<()> {
-        if soft.len() != x.len() {
-            return Err(Error::LengthMismatch {
-                name: "soft",
-                expected: x.len(),
-                actual: soft.len(),
-            });
-        }
+        check_len("soft", x.len(), soft.len())?;
         self.run(x, symbols, Some(soft))
     }
 
@@ -215,13 +209,7 @@ impl FloatingDfe {
     }
 
     fn run(&mut self, x: &[f32], symbols: &mut [u8], mut soft: Option<&mut [f32]>) -> Result<()> {
-        if symbols.len() != x.len() {
-            return Err(Error::LengthMismatch {
-                name: "symbols",
-                expected: x.len(),
-                actual: symbols.len(),
-            });
-        }
+        check_len("symbols", x.len(), symbols.len())?;
         check_finite("x", x)?;
         let block = self.positions[0];
         let span = self.past.len();

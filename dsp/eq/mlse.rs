@@ -14,7 +14,7 @@
 use super::solve::cholesky_solve;
 use super::Modulation;
 use crate::eq::check_finite_fast as check_finite;
-use crate::error::{check_max_u8, Error, Result};
+use crate::error::{check_len, check_max_u8, Error, Result};
 
 /// A streaming Viterbi detector with a fixed decision delay of `depth` symbols.
 ///
@@ -106,13 +106,7 @@ impl Mlse {
     /// Replaces the channel taps (same count), keeping metrics and survivors.
     pub fn set_channel(&mut self, channel: &[f32]) -> Result<()> {
         let fresh = Mlse::new(self.modulation, channel, self.depth)?;
-        if channel.len() != self.channel.len() {
-            return Err(Error::LengthMismatch {
-                name: "channel",
-                expected: self.channel.len(),
-                actual: channel.len(),
-            });
-        }
+        check_len("channel", self.channel.len(), channel.len())?;
         self.channel = fresh.channel;
         self.expected = fresh.expected;
         Ok(())
@@ -138,13 +132,7 @@ impl Mlse {
     /// stream (0 for the first `depth` outputs). Same lengths; errors (state
     /// untouched) on a mismatch or a NaN/infinite sample.
     pub fn process_into(&mut self, x: &[f32], out: &mut [u8]) -> Result<()> {
-        if out.len() != x.len() {
-            return Err(Error::LengthMismatch {
-                name: "out",
-                expected: x.len(),
-                actual: out.len(),
-            });
-        }
+        check_len("out", x.len(), out.len())?;
         check_finite("x", x)?;
         match (self.q, self.n_states) {
             (4, 4) => self.run::<4, 4>(x, out),
@@ -228,13 +216,7 @@ impl Mlse {
     /// samples `x` and the symbols `symbols` that were sent (same length, symbol
     /// `n` arriving at sample `n`): minimises `Σ (x[n] − Σ_i h_i·L(a[n−i]))²`.
     pub fn estimate_channel(&self, x: &[f32], symbols: &[u8]) -> Result<Vec<f32>> {
-        if x.len() != symbols.len() {
-            return Err(Error::LengthMismatch {
-                name: "symbols",
-                expected: x.len(),
-                actual: symbols.len(),
-            });
-        }
+        check_len("symbols", x.len(), symbols.len())?;
         check_finite("x", x)?;
         check_max_u8("symbols", symbols, self.q as u8 - 1)?;
         let l = self.modulation.levels();

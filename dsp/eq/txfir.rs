@@ -274,6 +274,16 @@ pub struct TxFirAdapted {
 /// Largest number of tap settings a [`TxFirGrid`] may hold (a finer step is refused).
 pub const MAX_TX_FIR_COMBINATIONS: usize = 2_000_000;
 
+/// The tap ranges `c(−3), c(−2), c(−1), c(0), c(1)` of IEEE 802.3ck (Clauses
+/// 162/163, COM 3.70 sheets), which 802.3dj's Annex 178A keeps.
+const KR_RANGES: [(f64, f64); 5] = [
+    (-0.06, 0.0),
+    (0.0, 0.12),
+    (-0.34, 0.0),
+    (0.0, 0.0),
+    (-0.2, 0.0),
+];
+
 impl TxFirGrid {
     /// A grid of `ranges.len()` taps, `ranges[cursor]` ignored (the main tap
     /// follows from the others), each other range `(min, max)` with
@@ -332,19 +342,7 @@ impl TxFirGrid {
     /// choice that keeps the search to a few thousand settings — see
     /// [`TxFirGrid::with_step`]).
     pub fn ieee_802_3ck() -> TxFirGrid {
-        TxFirGrid::new(
-            &[
-                (-0.06, 0.0),
-                (0.0, 0.12),
-                (-0.34, 0.0),
-                (0.0, 0.0),
-                (-0.2, 0.0),
-            ],
-            3,
-            0.02,
-            0.54,
-        )
-        .expect("valid grid")
+        TxFirGrid::new(&KR_RANGES, 3, 0.02, 0.54).expect("valid grid")
     }
 
     /// IEEE 802.3dj (Annex 178A COM, as configured in PyChOpMarg
@@ -352,19 +350,7 @@ impl TxFirGrid {
     /// cursor 3; step 0.02 here (PyChOpMarg searches 0.005 steps: `with_step(0.005)`
     /// gives that grid, about 10⁶ settings).
     pub fn ieee_802_3dj() -> TxFirGrid {
-        TxFirGrid::new(
-            &[
-                (-0.06, 0.0),
-                (0.0, 0.12),
-                (-0.34, 0.0),
-                (0.0, 0.0),
-                (-0.2, 0.0),
-            ],
-            3,
-            0.02,
-            0.5,
-        )
-        .expect("valid grid")
+        TxFirGrid::new(&KR_RANGES, 3, 0.02, 0.5).expect("valid grid")
     }
 
     /// The same ranges with another step (errors as [`TxFirGrid::new`]).

@@ -1035,18 +1035,9 @@ pub(crate) fn chien_search<const W: usize, P: Plane<W>>(
     if table.groups == 3 {
         return chien_search_groups::<W, P, 3>(table, lambda, max_roots, roots);
     }
-    let l0 = lambda.first().copied().unwrap_or(0);
-    let (zero, ones) = (
-        P::from_lanes(Lanes::ZERO),
-        P::from_lanes(Lanes([u64::MAX; W])),
-    );
+    let start = constant_planes::<W, P>(lambda);
     for g in 0..table.groups {
-        let mut acc = [zero; 10];
-        for (b, a) in acc.iter_mut().enumerate() {
-            if l0 >> b & 1 == 1 {
-                *a = ones;
-            }
-        }
+        let mut acc = start;
         for (k, &lk) in lambda.iter().enumerate().skip(1) {
             if lk == 0 || k > table.max_degree {
                 continue;
@@ -1062,21 +1053,8 @@ pub(crate) fn chien_search<const W: usize, P: Plane<W>>(
                     .xor(hi[(idx[10 + o] & 31) as usize]);
             }
         }
-        let mut any = zero;
-        for p in &acc {
-            any = any.or(*p);
-        }
-        let any = any.to_lanes();
-        for w in 0..W {
-            let mut zeros = !any.0[w] & table.valid[g].0[w];
-            while zeros != 0 {
-                let c = zeros.trailing_zeros() as usize;
-                roots.push(64 * (W * g + w) + c);
-                if roots.len() >= max_roots {
-                    return;
-                }
-                zeros &= zeros - 1;
-            }
+        if push_roots::<W, P>(&acc, table, g, max_roots, roots) {
+            return;
         }
     }
 }
@@ -1092,19 +1070,7 @@ fn chien_search_groups<const W: usize, P: Plane<W>, const G: usize>(
     max_roots: usize,
     roots: &mut Vec<usize>,
 ) {
-    let l0 = lambda.first().copied().unwrap_or(0);
-    let (zero, ones) = (
-        P::from_lanes(Lanes::ZERO),
-        P::from_lanes(Lanes([u64::MAX; W])),
-    );
-    let mut acc = [[zero; 10]; G];
-    for a in acc.iter_mut() {
-        for (b, p) in a.iter_mut().enumerate() {
-            if l0 >> b & 1 == 1 {
-                *p = ones;
-            }
-        }
-    }
+    let mut acc = [constant_planes::<W, P>(lambda); G];
     for (k, &lk) in lambda.iter().enumerate().skip(1) {
         if lk == 0 || k > table.max_degree {
             continue;
@@ -1119,24 +1085,47 @@ fn chien_search_groups<const W: usize, P: Plane<W>, const G: usize>(
             }
         }
     }
-    for g in 0..G {
-        let mut any = zero;
-        for p in &acc[g] {
-            any = any.or(*p);
-        }
-        let any = any.to_lanes();
-        for w in 0..W {
-            let mut zeros = !any.0[w] & table.valid[g].0[w];
-            while zeros != 0 {
-                let c = zeros.trailing_zeros() as usize;
-                roots.push(64 * (W * g + w) + c);
-                if roots.len() >= max_roots {
-                    return;
-                }
-                zeros &= zeros - 1;
-            }
+    for (g, a) in acc.iter().enumerate() {
+        if push_roots::<W, P>(a, table, g, max_roots, roots) {
+            return;
         }
     }
+}
+
+/// The planes of the constant `λ_0` in every lane: the accumulators' start.
+#[inline(always)]
+fn constant_planes<const W: usize, P: Plane<W>>(lambda: &[u16]) -> [P; 10] {
+    let l0 = lambda.first().copied().unwrap_or(0);
+    let (zero, ones) = (
+        P::from_lanes(Lanes::ZERO),
+        P::from_lanes(Lanes([u64::MAX; W])),
+    );
+    std::array::from_fn(|b| if l0 >> b & 1 == 1 { ones } else { zero })
+}
+
+/// Appends the positions of group `g` where every plane of `acc` is zero (the
+/// roots), in increasing order; `true` once `max_roots` are found.
+#[inline(always)]
+fn push_roots<const W: usize, P: Plane<W>>(
+    acc: &[P; 10],
+    table: &ChienTable<W>,
+    g: usize,
+    max_roots: usize,
+    roots: &mut Vec<usize>,
+) -> bool {
+    let any = acc[1..].iter().fold(acc[0], |a, p| a.or(*p)).to_lanes();
+    for w in 0..W {
+        let mut zeros = !any.0[w] & table.valid[g].0[w];
+        while zeros != 0 {
+            let c = zeros.trailing_zeros() as usize;
+            roots.push(64 * (W * g + w) + c);
+            if roots.len() >= max_roots {
+                return true;
+            }
+            zeros &= zeros - 1;
+        }
+    }
+    false
 }
 
 /// Parity of `count` messages (rows of `k` symbols in `messages`), written to

@@ -8,7 +8,7 @@ use super::chien::Chien;
 use super::decode::{self, Correction, Outcome, Scratch};
 use super::{encode, gf, syndrome};
 use crate::cpu::Backend;
-use crate::error::{Error, Result};
+use crate::error::{check_len, Error, Result};
 
 /// Codewords per block of a batch encode or decode: one AVX2 bit-sliced group. A
 /// block (278 KiB for KP4) is checked and copied with sequential reads, which
@@ -150,8 +150,8 @@ impl ReedSolomon {
 
     /// Encodes one message into `codeword` (length `n`), without allocating.
     pub fn encode_into(&self, message: &[u16], codeword: &mut [u16]) -> Result<()> {
-        check_len("message", message.len(), self.k)?;
-        check_len("codeword", codeword.len(), self.n)?;
+        check_len("message", self.k, message.len())?;
+        check_len("codeword", self.n, codeword.len())?;
         check_symbols("message", message)?;
         codeword[..self.k].copy_from_slice(message);
         encode::parity(&self.generator, message, &mut codeword[self.k..]);
@@ -173,7 +173,7 @@ impl ReedSolomon {
     /// blocks before the faulty symbol are already written.
     pub fn encode_batch_into(&self, messages: &[u16], codewords: &mut [u16]) -> Result<()> {
         let count = self.batch_count("messages", messages.len(), self.k)?;
-        check_len("codewords", codewords.len(), count * self.n)?;
+        check_len("codewords", count * self.n, codewords.len())?;
         let (n, k) = (self.n, self.k);
         let mut first = 0;
         while first < count {
@@ -205,7 +205,7 @@ impl ReedSolomon {
     /// The `2t` syndromes `S_j = r(α^j)` of one received word (all zero exactly for
     /// codewords).
     pub fn syndromes(&self, word: &[u16]) -> Result<Vec<u16>> {
-        check_len("word", word.len(), self.n)?;
+        check_len("word", self.n, word.len())?;
         check_symbols("word", word)?;
         let mut s = vec![0u16; self.parity_len()];
         syndrome::syndromes(word, &mut s);
@@ -215,7 +215,7 @@ impl ReedSolomon {
     /// Syndromes of a batch (`N·n` symbols) into `out` (`N·2t`), on the stored backend.
     pub fn syndromes_batch_into(&self, words: &[u16], out: &mut [u16]) -> Result<()> {
         let count = self.batch_count("words", words.len(), self.n)?;
-        check_len("out", out.len(), count * self.parity_len())?;
+        check_len("out", count * self.parity_len(), out.len())?;
         if !syndrome::syndrome_batch(self.backend, &self.sliced, words, self.n, count, out) {
             check_symbols("words", words)?;
         }
@@ -255,7 +255,7 @@ impl ReedSolomon {
         erasures: &[usize],
         record: Option<&mut Vec<Correction>>,
     ) -> Result<Outcome> {
-        check_len("word", word.len(), self.n)?;
+        check_len("word", self.n, word.len())?;
         check_symbols("word", word)?;
         let mut seen = vec![false; self.n];
         for (i, &p) in erasures.iter().enumerate() {
@@ -316,7 +316,7 @@ impl ReedSolomon {
         words: &mut [u16],
         outcomes: &mut [Outcome],
     ) -> Result<()> {
-        check_len("words", words.len(), received.len())?;
+        check_len("words", received.len(), words.len())?;
         self.decode_blocks(words, Some(received), erasures, outcomes)
     }
 
@@ -331,9 +331,9 @@ impl ReedSolomon {
         outcomes: &mut [Outcome],
     ) -> Result<()> {
         let count = self.batch_count("words", words.len(), self.n)?;
-        check_len("outcomes", outcomes.len(), count)?;
+        check_len("outcomes", count, outcomes.len())?;
         if let Some(mask) = erasures {
-            check_len("erasures", mask.len(), words.len())?;
+            check_len("erasures", words.len(), mask.len())?;
         }
         let (n, two_t) = (self.n, self.parity_len());
         let mut syn = vec![0u16; BLOCK.min(count) * two_t];
@@ -411,7 +411,7 @@ impl ReedSolomon {
 
     /// The message part (first `k` symbols) of a codeword.
     pub fn message<'a>(&self, codeword: &'a [u16]) -> Result<&'a [u16]> {
-        check_len("codeword", codeword.len(), self.n)?;
+        check_len("codeword", self.n, codeword.len())?;
         Ok(&codeword[..self.k])
     }
 
@@ -444,17 +444,6 @@ fn offset_index(e: Error, offset: usize) -> Error {
         },
         e => e,
     }
-}
-
-fn check_len(name: &'static str, actual: usize, expected: usize) -> Result<()> {
-    if actual != expected {
-        return Err(Error::LengthMismatch {
-            name,
-            expected,
-            actual,
-        });
-    }
-    Ok(())
 }
 
 /// Every symbol `< 1024`; the error names the first that is not.

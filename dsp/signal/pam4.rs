@@ -8,7 +8,7 @@
 //! a mapper built with [`Pam4Mapper::with_rlm`] puts the inner levels at `±RLM/3`, so
 //! that its output has exactly that RLM.
 
-use crate::error::{check_finite, check_max_u8, Error, Result};
+use crate::error::{check_finite, check_len, check_max_u8, Error, Result};
 
 /// Gray code of one bit pair (Clause 120.5.7): `msb`, `lsb` in `0..=1` → symbol `0..=3`.
 #[inline]
@@ -28,13 +28,7 @@ pub const fn gray_decode(symbol: u8) -> (u8, u8) {
 ///
 /// Errors if `bits.len() != 2 * symbols.len()` or a bit is not 0 or 1.
 pub fn bits_to_symbols(bits: &[u8], symbols: &mut [u8]) -> Result<()> {
-    if bits.len() != 2 * symbols.len() {
-        return Err(Error::LengthMismatch {
-            name: "bits",
-            expected: 2 * symbols.len(),
-            actual: bits.len(),
-        });
-    }
+    check_len("bits", 2 * symbols.len(), bits.len())?;
     check_max_u8("bits", bits, 1)?;
     for (s, pair) in symbols.iter_mut().zip(bits.chunks_exact(2)) {
         *s = gray_encode(pair[0], pair[1]);
@@ -46,13 +40,7 @@ pub fn bits_to_symbols(bits: &[u8], symbols: &mut [u8]) -> Result<()> {
 ///
 /// Errors if `bits.len() != 2 * symbols.len()` or a symbol is above 3.
 pub fn symbols_to_bits(symbols: &[u8], bits: &mut [u8]) -> Result<()> {
-    if bits.len() != 2 * symbols.len() {
-        return Err(Error::LengthMismatch {
-            name: "bits",
-            expected: 2 * symbols.len(),
-            actual: bits.len(),
-        });
-    }
+    check_len("bits", 2 * symbols.len(), bits.len())?;
     check_max_u8("symbols", symbols, 3)?;
     for (&s, pair) in symbols.iter().zip(bits.chunks_exact_mut(2)) {
         let (m, l) = gray_decode(s);
@@ -139,13 +127,7 @@ impl Pam4Mapper {
 
     /// `out[i] = levels[symbols[i]]`. Errors on a length mismatch or a symbol above 3.
     pub fn map_into(&self, symbols: &[u8], out: &mut [f32]) -> Result<()> {
-        if out.len() != symbols.len() {
-            return Err(Error::LengthMismatch {
-                name: "out",
-                expected: symbols.len(),
-                actual: out.len(),
-            });
-        }
+        check_len("out", symbols.len(), out.len())?;
         check_max_u8("symbols", symbols, 3)?;
         for (o, &s) in out.iter_mut().zip(symbols) {
             *o = self.levels[(s & 3) as usize];
@@ -168,13 +150,7 @@ pub struct NrzMapper;
 impl NrzMapper {
     /// `out[i] = 2·bits[i] − 1`. Errors on a length mismatch or a bit above 1.
     pub fn map_into(&self, bits: &[u8], out: &mut [f32]) -> Result<()> {
-        if out.len() != bits.len() {
-            return Err(Error::LengthMismatch {
-                name: "out",
-                expected: bits.len(),
-                actual: out.len(),
-            });
-        }
+        check_len("out", bits.len(), out.len())?;
         check_max_u8("bits", bits, 1)?;
         for (o, &b) in out.iter_mut().zip(bits) {
             *o = if b != 0 { 1.0 } else { -1.0 };

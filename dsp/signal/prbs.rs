@@ -476,8 +476,12 @@ impl PrbsChecker {
 
     /// A checker with the inversion given explicitly.
     pub fn with_inversion(order: u32, inverted: bool) -> Result<Self> {
-        let taps = taps_of(order)?;
-        Ok(PrbsChecker {
+        Ok(Self::fresh(order, taps_of(order)?, inverted))
+    }
+
+    /// A checker with an empty register, unlocked, counts at zero.
+    fn fresh(order: u32, taps: &'static [u32], inverted: bool) -> Self {
+        PrbsChecker {
             order,
             taps,
             inverted,
@@ -490,7 +494,7 @@ impl PrbsChecker {
             window_errors: 0,
             checked: 0,
             errors: 0,
-        })
+        }
     }
 
     /// The order `k`.
@@ -657,21 +661,7 @@ impl PrbsChecker {
 
     /// Forgets everything: register empty, unlocked, counts at zero.
     pub fn reset(&mut self) {
-        let (order, taps, inverted) = (self.order, self.taps, self.inverted);
-        *self = PrbsChecker {
-            order,
-            taps,
-            inverted,
-            flip: flip_mask(taps, inverted),
-            hist: 0,
-            loaded: 0,
-            good_run: 0,
-            locked: false,
-            window_bits: 0,
-            window_errors: 0,
-            checked: 0,
-            errors: 0,
-        };
+        *self = Self::fresh(self.order, self.taps, self.inverted);
     }
 }
 

@@ -6,7 +6,7 @@
 //! `G(j) = (P(j) + P(j−1)) mod 4` at the receiver. Both carry `P(j−1)` across chunks;
 //! the initial state is 0.
 
-use crate::error::{check_max_u8, Error, Result};
+use crate::error::{check_len, check_max_u8, Result};
 
 /// Transmit-side precoder `P(j) = (G(j) − P(j−1)) mod 4` (streaming).
 ///
@@ -30,7 +30,7 @@ impl Precoder {
     /// Precodes `symbols` (0..=3) into `out`; errors on a length mismatch or a symbol above 3
     /// (the state is left untouched then).
     pub fn process_into(&mut self, symbols: &[u8], out: &mut [u8]) -> Result<()> {
-        check_len(symbols.len(), out.len())?;
+        check_len("out", symbols.len(), out.len())?;
         check_max_u8("symbols", symbols, 3)?;
         let mut p = self.prev;
         for (o, &g) in out.iter_mut().zip(symbols) {
@@ -68,7 +68,7 @@ impl PrecodeDecoder {
 
     /// Decodes precoded `symbols` into `out`; errors as [`Precoder::process_into`].
     pub fn process_into(&mut self, symbols: &[u8], out: &mut [u8]) -> Result<()> {
-        check_len(symbols.len(), out.len())?;
+        check_len("out", symbols.len(), out.len())?;
         check_max_u8("symbols", symbols, 3)?;
         let mut prev = self.prev;
         for (o, &p) in out.iter_mut().zip(symbols) {
@@ -90,17 +90,6 @@ impl PrecodeDecoder {
     pub fn reset(&mut self) {
         self.prev = 0;
     }
-}
-
-fn check_len(input: usize, out: usize) -> Result<()> {
-    if input != out {
-        return Err(Error::LengthMismatch {
-            name: "out",
-            expected: input,
-            actual: out,
-        });
-    }
-    Ok(())
 }
 
 #[cfg(test)]

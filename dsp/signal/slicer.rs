@@ -1,6 +1,6 @@
 //! The PAM4 / NRZ decision device.
 
-use crate::error::{check_finite, Error, Result};
+use crate::error::{check_finite, check_len, Error, Result};
 
 /// A slicer with settable thresholds: `symbol = number of thresholds below the sample`.
 ///
@@ -62,13 +62,7 @@ impl Slicer {
 
     /// Decides every sample; errors on a length mismatch or a NaN/infinite sample.
     pub fn slice_into(&self, samples: &[f32], out: &mut [u8]) -> Result<()> {
-        if out.len() != samples.len() {
-            return Err(Error::LengthMismatch {
-                name: "out",
-                expected: samples.len(),
-                actual: out.len(),
-            });
-        }
+        check_len("out", samples.len(), out.len())?;
         check_finite("samples", samples)?;
         match self.thresholds[..] {
             // Branch-free form of the common case: compiles to compares and adds.

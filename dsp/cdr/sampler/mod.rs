@@ -170,6 +170,14 @@ mod tests {
         [InterpKind::Linear, InterpKind::Cubic]
     }
 
+    /// Two runs of a block gave the same samples, decisions and sums, bit for bit.
+    fn assert_same_block(what: &str, a: (&[f32], &[u8], &MmSums), b: (&[f32], &[u8], &MmSums)) {
+        assert_eq!(bits(a.0), bits(b.0), "{what}");
+        assert_eq!(a.1, b.1, "{what}");
+        let sums = |m: &MmSums| [m.sq, m.mm, m.last.0, m.last.1].map(f32::to_bits);
+        assert_eq!(sums(a.2), sums(b.2), "{what}");
+    }
+
     fn bits(v: &[f32]) -> Vec<u32> {
         v.iter().map(|x| x.to_bits()).collect()
     }
@@ -267,12 +275,7 @@ mod tests {
                 let b =
                     scalar::mm_block_chunked(kind, &x, start, step, &sl, prev, &mut d2, &mut s2);
                 let what = format!("{kind:?} n {n} start {start} step {step}");
-                assert_eq!(bits(&d1), bits(&d2), "{what}");
-                assert_eq!(s1, s2, "{what}");
-                assert_eq!(a.sq.to_bits(), b.sq.to_bits(), "{what}");
-                assert_eq!(a.mm.to_bits(), b.mm.to_bits(), "{what}");
-                assert_eq!(a.last.0.to_bits(), b.last.0.to_bits(), "{what}");
-                assert_eq!(a.last.1.to_bits(), b.last.1.to_bits(), "{what}");
+                assert_same_block(&what, (&d1, &s1, &a), (&d2, &s2, &b));
             }
         }
     }
@@ -374,12 +377,7 @@ mod tests {
                     let a = s.mm_block(&x, start, step, prev, &mut d1, &mut s1);
                     let b = v.mm_block(&x, start, step, prev, &mut d2, &mut s2);
                     let what = format!("{backend:?} {kind:?} n {n} start {start} step {step}");
-                    assert_eq!(bits(&d1), bits(&d2), "{what}");
-                    assert_eq!(s1, s2, "{what}");
-                    assert_eq!(a.sq.to_bits(), b.sq.to_bits(), "{what}");
-                    assert_eq!(a.mm.to_bits(), b.mm.to_bits(), "{what}");
-                    assert_eq!(a.last.0.to_bits(), b.last.0.to_bits(), "{what}");
-                    assert_eq!(a.last.1.to_bits(), b.last.1.to_bits(), "{what}");
+                    assert_same_block(&what, (&d1, &s1, &a), (&d2, &s2, &b));
                 }
             }
         }

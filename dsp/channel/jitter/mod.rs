@@ -64,7 +64,7 @@ pub use scalar_api::interpolate_reference;
 
 use crate::channel::Gaussian;
 use crate::cpu::Backend;
-use crate::error::{check_finite, Error, Result};
+use crate::error::{check_finite, check_len, Error, Result};
 use crate::signal::Prbs;
 
 /// Bound on `|simd − scalar| / max|x|` for any output of the resampler (the SIMD
@@ -523,13 +523,7 @@ impl Jitter {
     /// Jitters the next chunk `x` into `out` (same length). Errors, leaving the
     /// state untouched, on a wrong `out` length or a NaN or infinite sample in `x`.
     pub fn process_into(&mut self, x: &[f32], out: &mut [f32]) -> Result<()> {
-        if out.len() != x.len() {
-            return Err(Error::LengthMismatch {
-                name: "out",
-                expected: x.len(),
-                actual: out.len(),
-            });
-        }
+        check_len("out", x.len(), out.len())?;
         check_finite("x", x)?;
         if x.is_empty() {
             return Ok(());

@@ -4,17 +4,7 @@ use std::f64::consts::TAU;
 
 const BAUD: f64 = 53.125e9;
 
-fn lcg(seed: u64, n: usize) -> Vec<f32> {
-    let mut s = seed;
-    (0..n)
-        .map(|_| {
-            s = s
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            ((s >> 40) as f32 / (1u64 << 24) as f32) * 2.0 - 1.0
-        })
-        .collect()
-}
+use crate::testutil::uniform_f32 as lcg;
 
 /// An NRZ waveform of `bits` with raised-cosine edges `rise` UI wide, centred on
 /// the UI boundaries (edges at samples `k·sps`).
@@ -273,17 +263,7 @@ fn bad_arguments_are_errors_naming_them() {
     );
 }
 
-fn pieces(total: usize, cuts: &[usize]) -> Vec<std::ops::Range<usize>> {
-    let mut start = 0;
-    let mut out = vec![];
-    for &c in cuts {
-        let end = (start + c).min(total);
-        out.push(start..end);
-        start = end;
-    }
-    out.push(start..total);
-    out
-}
+use crate::testutil::pieces;
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(48))]

@@ -178,15 +178,89 @@ fn next(s: &mut [__m256i; 4]) -> __m256i {
     out
 }
 
-/// Box–Muller of eight pairs: `(r cos θ, r sin θ)` from the `u1` bits `a` and the
-/// `u2` bits `b` (see [`super::scalar::box_muller`] for the definition).
-#[target_feature(enable = "avx2,fma")]
-#[inline]
-pub(crate) fn box_muller(a: __m256i, b: __m256i) -> (__m256, __m256) {
-    let r = radius(a);
-    let (cos, sin) = cos_sin_turn(b);
-    (_mm256_mul_ps(r, cos), _mm256_mul_ps(r, sin))
+/// The parts of Box–Muller that are the same formulas at every register width,
+/// written once so that the AVX2 and AVX-512 kernels run the same operations in the
+/// same order, with the same fused multiply-adds (and so give the same bits):
+/// `box_muller`, `minus_two_ln` and `sin_cos_poly` as safe `#[target_feature]` fns
+/// on the float vector `$v` (integer vector `$vi`), with `$ops` a module naming
+/// that width's intrinsics `set1`, `add`, `mul`, `fmadd`, `fmsub` and `fnmadd`.
+/// `radius` and `cos_sin_turn`, where the widths differ (blends against mask
+/// registers), are written per file.
+macro_rules! box_muller_polys {
+    ($features:literal, $v:ty, $vi:ty, $ops:ident) => {
+        /// Box–Muller of a register of pairs: `(r cos θ, r sin θ)` from the `u1`
+        /// bits `a` and the `u2` bits `b` (see [`super::scalar::box_muller`] for the
+        /// definition).
+        #[target_feature(enable = $features)]
+        #[inline]
+        pub(crate) fn box_muller(a: $vi, b: $vi) -> ($v, $v) {
+            use $ops::mul;
+            let r = radius(a);
+            let (cos, sin) = cos_sin_turn(b);
+            (mul(r, cos), mul(r, sin))
+        }
+
+        /// `−2 (e·ln 2 + ln(1 + f))` for `f ∈ [√½ − 1, √2 − 1)`: Cephes `logf`'s
+        /// polynomial, `ln(1 + f) ≈ f − f²/2 + f³ P(f)`, with every term times −2
+        /// (exact).
+        ///
+        /// Latency, not the number of operations, limits this kernel, so `P` goes by
+        /// Estrin's scheme (depth 4 instead of 8 dependent FMAs) and the terms are
+        /// summed as `(f³P' + f² − 2e·ln2_lo) + (−2e·ln2_hi − 2f)`, the second group
+        /// computed while `P` is. Costs one rounding at the size of the result more
+        /// than Cephes' order (`≤ 1` ulp of `−2 ln u1`, harmless under `√`).
+        #[target_feature(enable = $features)]
+        #[inline]
+        fn minus_two_ln(f: $v, e: $v) -> $v {
+            use $ops::{add, fmadd, fmsub, mul, set1};
+            // c(k): the coefficient of f^k in −2·P(f).
+            let c = |k: usize| set1(-2.0 * LOG_P[8 - k]);
+            let z = mul(f, f);
+            let z2 = mul(z, z);
+            let p01 = fmadd(c(1), f, c(0));
+            let p23 = fmadd(c(3), f, c(2));
+            let p45 = fmadd(c(5), f, c(4));
+            let p67 = fmadd(c(7), f, c(6));
+            let p03 = fmadd(p23, z, p01);
+            let p47 = fmadd(p67, z, p45);
+            let p48 = fmadd(c(8), z2, p47);
+            let p = fmadd(p48, z2, p03);
+            let f3 = mul(f, z);
+            let small = fmadd(e, set1(-2.0 * LN2_LO), z);
+            let big = fmsub(e, set1(-2.0 * LN2_HI), add(f, f));
+            add(fmadd(p, f3, small), big)
+        }
+
+        /// `(sin φ, cos φ)` for `|φ| ≤ π/4`: Cephes `sinf`/`cosf`'s polynomials.
+        #[target_feature(enable = $features)]
+        #[inline]
+        fn sin_cos_poly(phi: $v) -> ($v, $v) {
+            use $ops::{fmadd, fnmadd, mul, set1};
+            let z = mul(phi, phi);
+
+            let s = fmadd(set1(SIN_P[0]), z, set1(SIN_P[1]));
+            let s = fmadd(s, z, set1(SIN_P[2]));
+            let sin = fmadd(mul(s, z), phi, phi);
+
+            let k = fmadd(set1(COS_P[0]), z, set1(COS_P[1]));
+            let k = fmadd(k, z, set1(COS_P[2]));
+            let one_minus = fnmadd(set1(0.5), z, set1(1.0));
+            let cos = fmadd(k, mul(z, z), one_minus);
+            (sin, cos)
+        }
+    };
 }
+pub(crate) use box_muller_polys;
+
+/// The AVX2 intrinsics of [`box_muller_polys!`].
+mod ops256 {
+    pub(super) use std::arch::x86_64::{
+        _mm256_add_ps as add, _mm256_fmadd_ps as fmadd, _mm256_fmsub_ps as fmsub,
+        _mm256_fnmadd_ps as fnmadd, _mm256_mul_ps as mul, _mm256_set1_ps as set1,
+    };
+}
+
+box_muller_polys!("avx2,fma", __m256, __m256i, ops256);
 
 /// `√(−2 ln u1)` with `u1 = (a + 1)·2^-32`.
 #[target_feature(enable = "avx2,fma")]
@@ -229,35 +303,6 @@ fn radius(a: __m256i) -> __m256 {
     _mm256_sqrt_ps(minus_two_ln(f, _mm256_cvtepi32_ps(e)))
 }
 
-/// `−2 (e·ln 2 + ln(1 + f))` for `f ∈ [√½ − 1, √2 − 1)`: Cephes `logf`'s
-/// polynomial, `ln(1 + f) ≈ f − f²/2 + f³ P(f)`, with every term times −2 (exact).
-///
-/// Latency, not the number of operations, limits this kernel, so `P` goes by
-/// Estrin's scheme (depth 4 instead of 8 dependent FMAs) and the terms are summed
-/// as `(f³P' + f² − 2e·ln2_lo) + (−2e·ln2_hi − 2f)`, the second group computed
-/// while `P` is. Costs one rounding at the size of the result more than Cephes'
-/// order (`≤ 1` ulp of `−2 ln u1`, harmless under `√`).
-#[target_feature(enable = "avx2,fma")]
-#[inline]
-fn minus_two_ln(f: __m256, e: __m256) -> __m256 {
-    // c(k): the coefficient of f^k in −2·P(f).
-    let c = |k: usize| _mm256_set1_ps(-2.0 * LOG_P[8 - k]);
-    let z = _mm256_mul_ps(f, f);
-    let z2 = _mm256_mul_ps(z, z);
-    let p01 = _mm256_fmadd_ps(c(1), f, c(0));
-    let p23 = _mm256_fmadd_ps(c(3), f, c(2));
-    let p45 = _mm256_fmadd_ps(c(5), f, c(4));
-    let p67 = _mm256_fmadd_ps(c(7), f, c(6));
-    let p03 = _mm256_fmadd_ps(p23, z, p01);
-    let p47 = _mm256_fmadd_ps(p67, z, p45);
-    let p48 = _mm256_fmadd_ps(c(8), z2, p47);
-    let p = _mm256_fmadd_ps(p48, z2, p03);
-    let f3 = _mm256_mul_ps(f, z);
-    let small = _mm256_fmadd_ps(e, _mm256_set1_ps(-2.0 * LN2_LO), z);
-    let big = _mm256_fmsub_ps(e, _mm256_set1_ps(-2.0 * LN2_HI), _mm256_add_ps(f, f));
-    _mm256_add_ps(_mm256_fmadd_ps(p, f3, small), big)
-}
-
 /// `(cos 2πu2, sin 2πu2)` with `u2 = b·2^-32`.
 #[target_feature(enable = "avx2,fma")]
 #[inline]
@@ -267,16 +312,7 @@ fn cos_sin_turn(b: __m256i) -> (__m256, __m256) {
     let c = _mm256_add_epi32(b, _mm256_set1_epi32(1 << 29));
     let rem = _mm256_sub_epi32(b, _mm256_and_si256(c, _mm256_set1_epi32(QUADRANT_MASK)));
     let phi = _mm256_mul_ps(_mm256_cvtepi32_ps(rem), _mm256_set1_ps(TAU_M32));
-    let z = _mm256_mul_ps(phi, phi);
-
-    let s = _mm256_fmadd_ps(_mm256_set1_ps(SIN_P[0]), z, _mm256_set1_ps(SIN_P[1]));
-    let s = _mm256_fmadd_ps(s, z, _mm256_set1_ps(SIN_P[2]));
-    let sin = _mm256_fmadd_ps(_mm256_mul_ps(s, z), phi, phi);
-
-    let k = _mm256_fmadd_ps(_mm256_set1_ps(COS_P[0]), z, _mm256_set1_ps(COS_P[1]));
-    let k = _mm256_fmadd_ps(k, z, _mm256_set1_ps(COS_P[2]));
-    let one_minus = _mm256_fnmadd_ps(_mm256_set1_ps(0.5), z, _mm256_set1_ps(1.0));
-    let cos = _mm256_fmadd_ps(k, _mm256_mul_ps(z, z), one_minus);
+    let (sin, cos) = sin_cos_poly(phi);
 
     // θ = qπ/2 + φ: odd q (bit 30 of c, shifted to the sign for blendv) swaps sin
     // and cos; sin θ < 0 for q ∈ {2, 3} (bit 31 of c), cos θ < 0 for q ∈ {1, 2}
@@ -295,7 +331,7 @@ fn cos_sin_turn(b: __m256i) -> (__m256, __m256) {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{scalar, Awgn, Gaussian, Lanes, SIMD_TOLERANCE};
+    use super::super::{check_stream_against_scalar, scalar, Awgn, Lanes, SIMD_TOLERANCE};
     use super::*;
     use crate::cpu::Backend;
 
@@ -399,21 +435,7 @@ mod tests {
         if skip() {
             return;
         }
-        let n = (1 << 20) + 13;
-        let mut reference = Gaussian::with_backend(42, Backend::Scalar).unwrap();
-        let mut simd = Gaussian::with_backend(42, Backend::Avx2).unwrap();
-        let (mut want, mut got) = (vec![0f32; n], vec![0f32; n]);
-        reference.fill(&mut want);
-        simd.fill(&mut got);
-        // The RNG is integer code: bit-exact.
-        assert_eq!(reference.lanes, simd.lanes);
-        let worst = got
-            .iter()
-            .zip(&want)
-            .map(|(g, w)| (g - w).abs() / w.abs().max(1.0))
-            .fold(0f32, f32::max);
-        eprintln!("avx2 stream of {n}: worst relative error {worst:e}");
-        assert!(worst <= SIMD_TOLERANCE, "worst relative error {worst:e}");
+        check_stream_against_scalar(Backend::Avx2, 42, (1 << 20) + 13);
     }
 
     #[test]

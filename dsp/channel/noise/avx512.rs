@@ -111,14 +111,21 @@ fn next(s: &mut [__m256i; 4]) -> __m256i {
     out
 }
 
-/// Box–Muller of sixteen pairs (see `avx2::box_muller`).
-#[target_feature(enable = "avx512f,avx512bw,avx512dq,avx512vl,fma")]
-#[inline]
-fn box_muller(a: __m512i, b: __m512i) -> (__m512, __m512) {
-    let r = radius(a);
-    let (cos, sin) = cos_sin_turn(b);
-    (_mm512_mul_ps(r, cos), _mm512_mul_ps(r, sin))
+/// The AVX-512 intrinsics of [`avx2::box_muller_polys!`].
+mod ops512 {
+    pub(super) use std::arch::x86_64::{
+        _mm512_add_ps as add, _mm512_fmadd_ps as fmadd, _mm512_fmsub_ps as fmsub,
+        _mm512_fnmadd_ps as fnmadd, _mm512_mul_ps as mul, _mm512_set1_ps as set1,
+    };
 }
+
+// Box–Muller of sixteen pairs, `minus_two_ln` and `sin_cos_poly` on `zmm`.
+avx2::box_muller_polys!(
+    "avx512f,avx512bw,avx512dq,avx512vl,fma",
+    __m512,
+    __m512i,
+    ops512
+);
 
 /// `√(−2 ln u1)` with `u1 = (a + 1)·2^-32` (see `avx2::radius`).
 #[target_feature(enable = "avx512f,avx512bw,avx512dq,avx512vl,fma")]
@@ -143,27 +150,6 @@ fn radius(a: __m512i) -> __m512 {
     _mm512_sqrt_ps(minus_two_ln(f, _mm512_cvtepi32_ps(e)))
 }
 
-/// `−2 (e·ln 2 + ln(1 + f))` (see `avx2::minus_two_ln`).
-#[target_feature(enable = "avx512f,avx512bw,avx512dq,avx512vl,fma")]
-#[inline]
-fn minus_two_ln(f: __m512, e: __m512) -> __m512 {
-    let c = |k: usize| _mm512_set1_ps(-2.0 * LOG_P[8 - k]);
-    let z = _mm512_mul_ps(f, f);
-    let z2 = _mm512_mul_ps(z, z);
-    let p01 = _mm512_fmadd_ps(c(1), f, c(0));
-    let p23 = _mm512_fmadd_ps(c(3), f, c(2));
-    let p45 = _mm512_fmadd_ps(c(5), f, c(4));
-    let p67 = _mm512_fmadd_ps(c(7), f, c(6));
-    let p03 = _mm512_fmadd_ps(p23, z, p01);
-    let p47 = _mm512_fmadd_ps(p67, z, p45);
-    let p48 = _mm512_fmadd_ps(c(8), z2, p47);
-    let p = _mm512_fmadd_ps(p48, z2, p03);
-    let f3 = _mm512_mul_ps(f, z);
-    let small = _mm512_fmadd_ps(e, _mm512_set1_ps(-2.0 * LN2_LO), z);
-    let big = _mm512_fmsub_ps(e, _mm512_set1_ps(-2.0 * LN2_HI), _mm512_add_ps(f, f));
-    _mm512_add_ps(_mm512_fmadd_ps(p, f3, small), big)
-}
-
 /// `(cos 2πu2, sin 2πu2)` with `u2 = b·2^-32` (see `avx2::cos_sin_turn`).
 #[target_feature(enable = "avx512f,avx512bw,avx512dq,avx512vl,fma")]
 #[inline]
@@ -171,16 +157,7 @@ fn cos_sin_turn(b: __m512i) -> (__m512, __m512) {
     let c = _mm512_add_epi32(b, _mm512_set1_epi32(1 << 29));
     let rem = _mm512_sub_epi32(b, _mm512_and_si512(c, _mm512_set1_epi32(QUADRANT_MASK)));
     let phi = _mm512_mul_ps(_mm512_cvtepi32_ps(rem), _mm512_set1_ps(TAU_M32));
-    let z = _mm512_mul_ps(phi, phi);
-
-    let s = _mm512_fmadd_ps(_mm512_set1_ps(SIN_P[0]), z, _mm512_set1_ps(SIN_P[1]));
-    let s = _mm512_fmadd_ps(s, z, _mm512_set1_ps(SIN_P[2]));
-    let sin = _mm512_fmadd_ps(_mm512_mul_ps(s, z), phi, phi);
-
-    let k = _mm512_fmadd_ps(_mm512_set1_ps(COS_P[0]), z, _mm512_set1_ps(COS_P[1]));
-    let k = _mm512_fmadd_ps(k, z, _mm512_set1_ps(COS_P[2]));
-    let one_minus = _mm512_fnmadd_ps(_mm512_set1_ps(0.5), z, _mm512_set1_ps(1.0));
-    let cos = _mm512_fmadd_ps(k, _mm512_mul_ps(z, z), one_minus);
+    let (sin, cos) = sin_cos_poly(phi);
 
     let odd = _mm512_test_epi32_mask(c, _mm512_set1_epi32(1 << 30));
     let cos_t = _mm512_mask_blend_ps(odd, cos, sin);
@@ -196,7 +173,7 @@ fn cos_sin_turn(b: __m512i) -> (__m512, __m512) {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{Awgn, Gaussian, SIMD_TOLERANCE};
+    use super::super::{check_stream_against_scalar, Awgn, Gaussian};
     use crate::cpu::Backend;
 
     fn skip() -> bool {
@@ -214,20 +191,7 @@ mod tests {
             return;
         }
         // Odd length: pairs of blocks, an odd block and a leftover.
-        let n = (1 << 20) + 16 + 13;
-        let mut reference = Gaussian::with_backend(42, Backend::Scalar).unwrap();
-        let mut simd = Gaussian::with_backend(42, Backend::Avx512).unwrap();
-        let (mut want, mut got) = (vec![0f32; n], vec![0f32; n]);
-        reference.fill(&mut want);
-        simd.fill(&mut got);
-        assert_eq!(reference.lanes, simd.lanes);
-        let worst = got
-            .iter()
-            .zip(&want)
-            .map(|(g, w)| (g - w).abs() / w.abs().max(1.0))
-            .fold(0f32, f32::max);
-        eprintln!("avx512 stream of {n}: worst relative error {worst:e}");
-        assert!(worst <= SIMD_TOLERANCE, "worst relative error {worst:e}");
+        check_stream_against_scalar(Backend::Avx512, 42, (1 << 20) + 16 + 13);
     }
 
     #[test]

@@ -50,7 +50,7 @@
 //! chose it).
 
 use crate::cpu::Backend;
-use crate::error::{Error, Result};
+use crate::error::{check_len, Error, Result};
 
 #[cfg(target_arch = "x86_64")]
 mod avx2;
@@ -325,13 +325,7 @@ impl Awgn {
     /// noise stream does not advance.
     pub fn process_into(&mut self, x: &[f32], out: &mut [f32]) -> Result<()> {
         crate::error::check_finite("x", x)?;
-        if out.len() != x.len() {
-            return Err(Error::LengthMismatch {
-                name: "out",
-                expected: x.len(),
-                actual: out.len(),
-            });
-        }
+        check_len("out", x.len(), out.len())?;
         out.copy_from_slice(x);
         self.process_in_place(out);
         Ok(())
@@ -348,6 +342,26 @@ impl Awgn {
     pub fn reset(&mut self) {
         self.noise.reset();
     }
+}
+
+/// The stream of `backend` from `seed` against the scalar one over `n` samples: the
+/// same RNG state after (integer code: bit-exact), every sample within
+/// [`SIMD_TOLERANCE`] (relative, floor 1). The SIMD files' tests call it.
+#[cfg(test)]
+fn check_stream_against_scalar(backend: Backend, seed: u64, n: usize) {
+    let mut reference = Gaussian::with_backend(seed, Backend::Scalar).unwrap();
+    let mut simd = Gaussian::with_backend(seed, backend).unwrap();
+    let (mut want, mut got) = (vec![0f32; n], vec![0f32; n]);
+    reference.fill(&mut want);
+    simd.fill(&mut got);
+    assert_eq!(reference.lanes, simd.lanes);
+    let worst = got
+        .iter()
+        .zip(&want)
+        .map(|(g, w)| (g - w).abs() / w.abs().max(1.0))
+        .fold(0f32, f32::max);
+    eprintln!("{backend:?} stream of {n}: worst relative error {worst:e}");
+    assert!(worst <= SIMD_TOLERANCE, "worst relative error {worst:e}");
 }
 
 #[cfg(test)]
@@ -645,18 +659,7 @@ mod tests {
         assert_eq!(switched.process(&x).unwrap(), want);
     }
 
-    /// Splits `total` at the cuts (each clamped to what is left).
-    fn pieces(total: usize, cuts: &[usize]) -> Vec<std::ops::Range<usize>> {
-        let mut start = 0;
-        let mut out = vec![];
-        for &c in cuts {
-            let end = (start + c).min(total);
-            out.push(start..end);
-            start = end;
-        }
-        out.push(start..total);
-        out
-    }
+    use crate::testutil::pieces;
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(64))]

@@ -4,15 +4,8 @@ use crate::channel::jitter::{DcdMode, Jitter};
 const BAUD: f64 = 53.125e9;
 
 fn lcg(seed: u64, n: usize) -> Vec<f64> {
-    let mut s = seed;
-    (0..n)
-        .map(|_| {
-            s = s
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (s >> 11) as f64 / (1u64 << 53) as f64
-        })
-        .collect()
+    let mut g = crate::testutil::Lcg(seed);
+    (0..n).map(|_| g.next_unit_f64()).collect()
 }
 
 /// Random levels: ±1 (NRZ) or ±1, ±⅓ (PAM4).

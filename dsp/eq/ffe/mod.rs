@@ -41,7 +41,7 @@ pub use scalar::direct_convolution;
 
 use super::lms::{check_reference, Lms, Trajectory};
 use crate::cpu::Backend;
-use crate::error::{Error, Result};
+use crate::error::{check_len, Error, Result};
 
 /// Bound on `|simd − scalar| / (Σ|taps| · max|x|)` for any output of the FFE.
 pub const SIMD_TOLERANCE: f32 = 1e-5;
@@ -154,13 +154,7 @@ impl Ffe {
 
     /// Replaces the taps (same count, finite) keeping the stream state.
     pub fn set_taps(&mut self, taps: &[f32]) -> Result<()> {
-        if taps.len() != self.taps.len() {
-            return Err(Error::LengthMismatch {
-                name: "taps",
-                expected: self.taps.len(),
-                actual: taps.len(),
-            });
-        }
+        check_len("taps", self.taps.len(), taps.len())?;
         check_taps(taps, self.cursor)?;
         self.taps.copy_from_slice(taps);
         self.rev = taps.iter().rev().copied().collect();
@@ -190,13 +184,7 @@ impl Ffe {
     /// infinite sample in `x`.
     pub fn process_into(&mut self, x: &[f32], out: &mut [f32]) -> Result<()> {
         let expected = self.output_len(x.len());
-        if out.len() != expected {
-            return Err(Error::LengthMismatch {
-                name: "out",
-                expected,
-                actual: out.len(),
-            });
-        }
+        check_len("out", expected, out.len())?;
         check_finite(self.backend, "x", x)?;
         let h = self.taps.len() - 1;
         if self.sps == 1 && x.len() >= h {
@@ -393,17 +381,7 @@ fn run(backend: Backend, rev: &[f32], x: &[f32], m: usize, out: &mut [f32]) {
 mod tests {
     use super::*;
 
-    fn lcg(seed: u64, n: usize) -> Vec<f32> {
-        let mut s = seed;
-        (0..n)
-            .map(|_| {
-                s = s
-                    .wrapping_mul(6364136223846793005)
-                    .wrapping_add(1442695040888963407);
-                ((s >> 40) as f32 / (1u64 << 24) as f32) * 2.0 - 1.0
-            })
-            .collect()
-    }
+    use crate::testutil::uniform_f32 as lcg;
 
     #[test]
     fn matches_direct_convolution_on_every_backend() {

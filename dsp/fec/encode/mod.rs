@@ -1,8 +1,8 @@
 //! Systematic encoding: the parity `m(x)·x^(2t) mod g(x)` of messages.
 //!
 //! - `scalar.rs` — the reference shift register ([`parity`]), one codeword at a time.
-//! - `avx2.rs`, `avx512.rs` — shims around the bit-sliced kernels of
-//!   `fec::bitslice`, 256 codewords at once, one bit of each per register lane:
+//! - `avx2.rs` — the shim around the bit-sliced kernels of `fec::bitslice` for
+//!   both SIMD backends (AVX-512 with its own plane type, `syndrome::Ymm512`), 256 codewords at once, one bit of each per register lane:
 //!   for `2t ≤ 64` the message is evaluated at the `2t` roots of `g` by Horner's
 //!   rule and the parity interpolated from those values by a fixed matrix; for
 //!   larger `2t` the shift register of `g(x)` is run bit-sliced (see the module
@@ -13,11 +13,11 @@
 
 use crate::cpu::Backend;
 use crate::fec::bitslice::SlicedCode;
+#[cfg(target_arch = "x86_64")]
+use crate::fec::syndrome::{Ymm, Ymm512};
 
 #[cfg(target_arch = "x86_64")]
 mod avx2;
-#[cfg(target_arch = "x86_64")]
-mod avx512;
 mod scalar;
 
 pub use scalar::parity;
@@ -46,11 +46,11 @@ pub(crate) fn parity_batch(
         // `Backend::require` or `Backend::detect` found the CPU features.
         #[cfg(target_arch = "x86_64")]
         Backend::Avx2 if count >= SIMD_MIN_BATCH => unsafe {
-            avx2::parity_batch(code, messages, k, count, out, out_stride)
+            avx2::parity_batch::<Ymm>(code, messages, k, count, out, out_stride)
         },
         #[cfg(target_arch = "x86_64")]
         Backend::Avx512 if count >= SIMD_MIN_BATCH => unsafe {
-            avx512::parity_batch(code, messages, k, count, out, out_stride)
+            avx2::parity_batch::<Ymm512>(code, messages, k, count, out, out_stride)
         },
         _ => {
             if !crate::fec::bitslice::in_range(&messages[..count * k]) {

@@ -1,5 +1,5 @@
-//! AVX-512 shim: the bit-sliced kernel on 256-codeword groups (`W = 4`, `ymm`),
-//! its plane type [`Ymm512`] routing two pieces to code compiled with more
+//! AVX-512 backend of the bit-sliced kernels on 256-codeword groups (`W = 4`, `ymm`):
+//! the plane type [`Ymm512`] routing two pieces to code compiled with more
 //! features than the AVX2 body around them: the Horner chunks (AVX-512VL: 32
 //! `ymm` registers, `vpternlogq`) and, where the CPU has GFNI and AVX-512VBMI
 //! (detected at run time), the loads and 64×64 bit transposes of full groups
@@ -10,13 +10,14 @@
 //! its tests skip there.
 
 use std::arch::x86_64::{
-    __m256i, __m512i, _mm512_gf2p8affine_epi64_epi8, _mm512_loadu_si512, _mm512_permutex2var_epi64,
+    __m512i, _mm512_gf2p8affine_epi64_epi8, _mm512_loadu_si512, _mm512_permutex2var_epi64,
     _mm512_permutexvar_epi8, _mm512_set_epi64, _mm512_storeu_si512, _mm_prefetch, _MM_HINT_T0,
 };
 
 #[cfg(test)]
 use crate::fec::bitslice::load_chunk;
-use crate::fec::bitslice::{self, Lanes, Plane, Planes, SlicedCode};
+use crate::fec::bitslice::{self, Lanes, Plane, Planes};
+use crate::fec::syndrome::avx2::lanes4_casts;
 use crate::fec::syndrome::Ymm;
 
 /// A `ymm` plane of the AVX-512 backend: the same register as [`Ymm`], but its
@@ -32,22 +33,7 @@ impl Plane<4> for Ymm512 {
     fn xor(self, o: Self) -> Self {
         Ymm512(self.0.xor(o.0))
     }
-    #[inline(always)]
-    fn cast(planes: &[Planes<4>]) -> &[[Self; 10]] {
-        // SAFETY: `Ymm512` is a transparent `Ymm`, which has the layout of
-        // `Lanes<4>` (checked in `avx2.rs`); every bit pattern is valid.
-        unsafe { std::slice::from_raw_parts(planes.as_ptr().cast(), planes.len()) }
-    }
-    #[inline(always)]
-    fn cast_mut(planes: &mut [Planes<4>]) -> &mut [[Self; 10]] {
-        // SAFETY: as for `cast`; the borrow is handed on, so no aliasing.
-        unsafe { std::slice::from_raw_parts_mut(planes.as_mut_ptr().cast(), planes.len()) }
-    }
-    #[inline(always)]
-    fn cast_table(table: &[Lanes<4>; 32]) -> &[Self; 32] {
-        // SAFETY: as for `cast` (32 elements of the same layout).
-        unsafe { &*(table as *const [Lanes<4>; 32]).cast::<[Ymm512; 32]>() }
-    }
+    lanes4_casts!();
     #[inline(always)]
     fn or(self, o: Self) -> Self {
         Ymm512(self.0.or(o.0))
@@ -80,7 +66,11 @@ impl Plane<4> for Ymm512 {
     }
 }
 
-const _: () = assert!(std::mem::size_of::<Ymm512>() == std::mem::size_of::<__m256i>());
+// A transparent `Ymm`: the layout of `Lanes<4>` (asserted in `avx2.rs`) again.
+const _: () = assert!(
+    std::mem::size_of::<Ymm512>() == std::mem::size_of::<Lanes<4>>()
+        && std::mem::align_of::<Ymm512>() == std::mem::align_of::<Lanes<4>>()
+);
 
 /// One Horner chunk (`bitslice::horner_chunk`) compiled with AVX-512VL: 32 `ymm`
 /// registers, and `vpternlogq` where LLVM fuses XORs.
@@ -91,22 +81,6 @@ const _: () = assert!(std::mem::size_of::<Ymm512>() == std::mem::size_of::<__m25
 #[inline(never)]
 unsafe fn horner_vl(acc: &mut [Planes<4>], input: &[Planes<4>]) {
     bitslice::horner_chunk::<4, Ymm512>(acc, input)
-}
-
-/// Syndromes of `count` words (see `bitslice::syndrome_batch`), 256 at a time.
-///
-/// # Safety
-/// The CPU must support AVX-512 (and so AVX2) (a stored [`crate::cpu::Backend::Avx512`]
-/// proves it).
-#[target_feature(enable = "avx2")]
-pub(crate) unsafe fn syndrome_batch(
-    code: &SlicedCode,
-    words: &[u16],
-    n: usize,
-    count: usize,
-    syndromes: &mut [u16],
-) -> bool {
-    bitslice::syndrome_batch::<4, Ymm512>(code, words, n, count, syndromes)
 }
 
 /// Whether the CPU has GFNI and AVX-512VBMI (`std` caches the detection).

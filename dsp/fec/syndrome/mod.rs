@@ -1,8 +1,9 @@
 //! Syndromes `S_j = r(α^j)`, `j = 0 … 2t−1`, of received words.
 //!
 //! - `scalar.rs` — the reference: Horner's rule at each root ([`syndromes`]).
-//! - `avx2.rs`, `avx512.rs` — shims around the bit-sliced kernels of
-//!   `fec::bitslice`: for `2t ≤ 64`, Horner's rule at the `2t` roots over 256
+//! - `avx2.rs` — the shim around the bit-sliced kernels of `fec::bitslice` for
+//!   both SIMD backends, generic over the plane type; `avx512.rs` — the AVX-512
+//!   backend's plane, `Ymm512`, and the kernels it routes to AVX-512 code: for `2t ≤ 64`, Horner's rule at the `2t` roots over 256
 //!   words at once, multiplication by `α^j` as `j` plane rotations (one XOR each);
 //!   for larger `2t`, the remainder `r(x) mod g(x)` by the encoder's divider,
 //!   evaluated at the roots (every root of `g` is a root of every multiple of `g`,
@@ -44,11 +45,11 @@ pub(crate) fn syndrome_batch(
         // `Backend::require` or `Backend::detect` found the CPU features.
         #[cfg(target_arch = "x86_64")]
         Backend::Avx2 if count >= SIMD_MIN_BATCH => unsafe {
-            avx2::syndrome_batch(code, words, n, count, out)
+            avx2::syndrome_batch::<Ymm>(code, words, n, count, out)
         },
         #[cfg(target_arch = "x86_64")]
         Backend::Avx512 if count >= SIMD_MIN_BATCH => unsafe {
-            avx512::syndrome_batch(code, words, n, count, out)
+            avx2::syndrome_batch::<Ymm512>(code, words, n, count, out)
         },
         _ => {
             if !crate::fec::bitslice::in_range(&words[..count * n]) {
