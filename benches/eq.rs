@@ -1,6 +1,7 @@
 //! Throughput of the equalisers, in symbols (samples) per second of thread CPU time
 //! (`support/cpu_time.rs`: the figures read per core on a shared machine) on blocks of
-//! 64 Ki samples: the FFE per backend with 8, 16 and 32 taps (`eq/ffe/<backend>`),
+//! 64 Ki samples: the FFE per backend with 8, 16 and 32 taps and 16 taps at 2 samples
+//! per symbol (`eq/ffe/<backend>`),
 //! the DFE with 1, 4, 8 and 12 taps, PAM4 and NRZ (`eq/dfe`), the MLSE with one and
 //! two post-cursors (`eq/mlse`) and the CTLE on an oversampled waveform (`eq/ctle`);
 //! the floating-tap DFE (`eq/floating_dfe`, symbols/s); and the adaptation searches
@@ -49,6 +50,16 @@ fn ffe<M: Measurement>(c: &mut Criterion<M>) {
                 b.iter(|| f.process_into(black_box(&x), black_box(&mut out)).unwrap())
             });
         }
+        // Fractionally spaced: 16 taps on 2 samples per symbol (input samples/s).
+        let taps: Vec<f32> = (0..16).map(|k| if k == 6 { 1.0 } else { -0.05 }).collect();
+        let mut f = Ffe::fractional(&taps, 6, 2)
+            .unwrap()
+            .with_backend(backend)
+            .unwrap();
+        let mut half = vec![0f32; N / 2];
+        group.bench_function("16_taps_2_sps", |b| {
+            b.iter(|| f.process_into(black_box(&x), black_box(&mut half)).unwrap())
+        });
         group.finish();
     }
 }

@@ -147,7 +147,7 @@ unsafe fn group<const U: usize>(acc: &mut [__m256; U], cp: *const f32, n: usize,
 const DECIM_BLOCK: usize = 512;
 
 /// Output vectors per tile of the decimating kernel.
-const DECIM_U: usize = 4;
+const DECIM_U: usize = 8;
 
 /// Decimating form: `out[i] = Σ_j fma-chain rev[j] · x[i·m + j]` in [`chain_order`]
 /// (fractionally spaced FFE); `m = 1` gives the bits of [`fir`].
@@ -187,10 +187,23 @@ pub(super) unsafe fn fir_decim(rev: &[f32], x: &[f32], m: usize, out: &mut [f32]
     while i0 < len {
         let b = DECIM_BLOCK.min(len - i0);
         let reach = b + (n - 1) / m;
-        for (p, row) in ph.chunks_exact_mut(stride).enumerate() {
-            for (t, v) in row[..reach].iter_mut().enumerate() {
-                // Positions past the input are never read by a valid (output, tap).
-                *v = x.get((i0 + t) * m + p).copied().unwrap_or(0.0);
+        // Whole groups of m inputs, then the last partial group (positions past the
+        // input are never read by a valid (output, tap): zeros).
+        let src = &x[(i0 * m).min(x.len())..];
+        let whole = reach.min(src.len() / m);
+        if m == 2 {
+            // SAFETY: the caller is compiled with AVX2; see `deinterleave2`.
+            unsafe { deinterleave2(&src[..2 * whole], &mut ph, stride) };
+        } else {
+            for (t, g) in src.chunks_exact(m).take(whole).enumerate() {
+                for (p, &v) in g.iter().enumerate() {
+                    ph[p * stride + t] = v;
+                }
+            }
+        }
+        for t in whole..reach {
+            for p in 0..m {
+                ph[p * stride + t] = src.get(t * m + p).copied().unwrap_or(0.0);
             }
         }
         let o = &mut out[i0..i0 + b];
@@ -230,6 +243,43 @@ pub(super) unsafe fn fir_decim(rev: &[f32], x: &[f32], m: usize, out: &mut [f32]
             *y = a;
         }
         i0 += b;
+    }
+}
+
+/// `ph[t] = src[2t]`, `ph[stride + t] = src[2t + 1]` for `t < src.len()/2`: the
+/// two phases of a 2-samples-per-symbol input, 16 inputs per step with two
+/// in-lane shuffles and a cross-lane permute each.
+///
+/// # Panics
+/// If `ph.len() < stride + src.len()/2` or `stride < src.len()/2`.
+///
+/// # Safety
+/// The caller must be compiled with AVX2.
+#[inline(always)]
+unsafe fn deinterleave2(src: &[f32], ph: &mut [f32], stride: usize) {
+    let whole = src.len() / 2;
+    assert!(stride >= whole && ph.len() >= stride + whole);
+    let (even, odd) = ph.split_at_mut(stride);
+    let mut t = 0;
+    // SAFETY: inputs 2t..2t + 16 ≤ src.len() and outputs t..t + 8 ≤ whole, inside
+    // `even` and `odd` (asserted above); AVX2 per the caller.
+    unsafe {
+        while t + L <= whole {
+            let a = _mm256_loadu_ps(src.as_ptr().add(2 * t));
+            let b = _mm256_loadu_ps(src.as_ptr().add(2 * t + L));
+            // [a0 a2 b0 b2 | a4 a6 b4 b6] → [a0 a2 a4 a6 b0 b2 b4 b6], likewise odd.
+            let e = _mm256_shuffle_ps::<0x88>(a, b);
+            let o = _mm256_shuffle_ps::<0xDD>(a, b);
+            let e = _mm256_castpd_ps(_mm256_permute4x64_pd::<0xD8>(_mm256_castps_pd(e)));
+            let o = _mm256_castpd_ps(_mm256_permute4x64_pd::<0xD8>(_mm256_castps_pd(o)));
+            _mm256_storeu_ps(even.as_mut_ptr().add(t), e);
+            _mm256_storeu_ps(odd.as_mut_ptr().add(t), o);
+            t += L;
+        }
+    }
+    for t in t..whole {
+        even[t] = src[2 * t];
+        odd[t] = src[2 * t + 1];
     }
 }
 
