@@ -149,6 +149,19 @@ pub(crate) fn check_finite(name: &'static str, x: &[f32]) -> Result<()> {
     }
 }
 
+/// Whether every sample of `x` is finite: the largest `|x|` bit pattern is below the
+/// exponent-all-ones of infinity and NaN. An integer `max` reduction, which LLVM
+/// vectorises with several accumulators (no early exit: bad input is the rare case),
+/// at about the speed of the loads on AVX2 — the kernels' input check costs little
+/// next to the filter.
+#[inline(always)]
+pub(crate) fn all_finite(x: &[f32]) -> bool {
+    x.iter()
+        .map(|v| v.to_bits() & 0x7fff_ffff)
+        .fold(0, u32::max)
+        < 0x7f80_0000
+}
+
 /// Checks that a buffer has the length its partner asks for: `actual == expected`,
 /// else [`Error::LengthMismatch`] naming `name`.
 pub(crate) fn check_len(name: &'static str, expected: usize, actual: usize) -> Result<()> {

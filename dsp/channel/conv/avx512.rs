@@ -82,7 +82,7 @@ pub(super) unsafe fn split_block(s: &mut [&mut [f32]; 9], i: usize, x: &[f32]) -
         let p = &x[4 * j..4 * j + 4];
         super::ffa::split(s, i + j, [p[0], p[1], p[2], p[3]]);
     }
-    _mm512_reduce_max_epu32(top) < 0x7f80_0000 && super::ffa::all_finite(&x[4 * j..])
+    _mm512_reduce_max_epu32(top) < 0x7f80_0000 && crate::error::all_finite(&x[4 * j..])
 }
 
 /// See [`super::ffa::combine_block`].

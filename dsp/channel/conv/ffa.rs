@@ -193,7 +193,7 @@ impl Ffa {
                 for n in (0..lo).chain(hi..nb) {
                     let q = 4 * (g0 + n);
                     let p = [raw(q), raw(q + 1), raw(q + 2), raw(q + 3)];
-                    finite &= all_finite(&p);
+                    finite &= crate::error::all_finite(&p);
                     split(&mut s, n, p);
                 }
                 if hi > lo {
@@ -320,17 +320,7 @@ pub(super) fn split_block_body(s: &mut [&mut [f32]; 9], i: usize, x: &[f32]) -> 
         s7[j] = b;
         s8[j] = a + b;
     }
-    all_finite(x)
-}
-
-/// Whether every sample of `x` is finite (the largest `|x|` bit pattern is below
-/// the exponent-all-ones of infinity and NaN).
-#[inline(always)]
-pub(super) fn all_finite(x: &[f32]) -> bool {
-    x.iter()
-        .map(|v| v.to_bits() & 0x7fff_ffff)
-        .fold(0, u32::max)
-        < 0x7f80_0000
+    crate::error::all_finite(x)
 }
 
 /// The four outputs of group `n` of a block from the sub-filter outputs `o`

@@ -33,11 +33,11 @@ pub(super) unsafe fn fir_decim(rev: &[f32], x: &[f32], m: usize, out: &mut [f32]
     unsafe { super::fma::fir_decim(rev, x, m, out) }
 }
 
-/// See [`super::fma::all_finite`].
+/// See [`crate::error::all_finite`].
 ///
 /// # Safety
 /// As for [`fir`].
 #[target_feature(enable = "avx512f,avx512vl,avx2,fma")]
 pub(super) unsafe fn all_finite(x: &[f32]) -> bool {
-    super::fma::all_finite(x)
+    crate::error::all_finite(x)
 }

@@ -296,16 +296,3 @@ pub(super) fn fir_decim_reference(rev: &[f32], x: &[f32], m: usize, out: &mut [f
         *o = acc;
     }
 }
-
-/// Whether every sample of `x` is finite: the largest `|x|` bit pattern is below the
-/// exponent-all-ones of infinity and NaN. An integer `max` reduction, which LLVM
-/// vectorises with several accumulators (no early exit: bad input is the rare case),
-/// at about the speed of the loads on AVX2 — the kernels' input check costs little
-/// next to the filter.
-#[inline(always)]
-pub(super) fn all_finite(x: &[f32]) -> bool {
-    x.iter()
-        .map(|v| v.to_bits() & 0x7fff_ffff)
-        .fold(0, u32::max)
-        < 0x7f80_0000
-}
