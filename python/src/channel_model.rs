@@ -24,9 +24,6 @@ pub struct PyChannel {
     inner: Channel,
     /// The streaming filter of `process` and the sampling it was built for.
     filter: Option<((usize, u64, usize), ChannelFilter)>,
-    /// Samples streamed since the filter was built or reset: where the chunks of a
-    /// converted float64 input may be cut without changing the FFT path's bits.
-    position: u64,
 }
 
 impl PyChannel {
@@ -34,7 +31,6 @@ impl PyChannel {
         PyChannel {
             inner,
             filter: None,
-            position: 0,
         }
     }
 }
@@ -142,20 +138,19 @@ impl PyChannel {
         let key = (samples_per_ui, baud_hz.to_bits(), n_ui);
         let x = x.view("x")?;
         let ch = &self.inner;
-        let (filter, position) = (&mut self.filter, &mut self.position);
+        let filter = &mut self.filter;
         let out = py.detach(|| -> serdes_dsp::Result<Vec<f32>> {
             if filter.as_ref().map(|(k, _)| *k) != Some(key) {
                 *filter = Some((key, ch.filter(samples_per_ui, baud_hz, n_ui)?));
-                *position = 0;
             }
             let f = &mut filter.as_mut().expect("set above").1;
             // The FFT path gives the same bits only for chunks cut on its block grid.
             let grid = f.convolver().fft_block().map_or(1, |(_, l)| l);
+            let filled = f.convolver().fft_block_filled() as u64;
             let mut out = vec![0.0; x.len()];
-            x.feed_on_grid(f, *position, grid, |f, at, c| {
+            x.feed_on_grid(f, filled, grid, |f, at, c| {
                 f.process_into(c, &mut out[at..at + c.len()])
             })?;
-            *position += x.len() as u64;
             Ok(out)
         });
         Ok(out.py()?.into_pyarray(py))
@@ -166,7 +161,6 @@ impl PyChannel {
         if let Some((_, f)) = &mut self.filter {
             f.reset();
         }
-        self.position = 0;
     }
 
     /// `"direct"`, `"ffa"` or `"fft"`: how `process` convolves (None before the first call).

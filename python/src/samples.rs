@@ -225,7 +225,7 @@ impl SampleView<'_> {
     /// As [`SampleView::feed`], with the chunks cut only where `phase + offset` is a
     /// multiple of `grid`: for a block that is chunk-invariant bit for bit only on a
     /// grid of stream positions (an FFT convolution's blocks; `phase` is the stream
-    /// position of the first sample).
+    /// position of the first sample, or that modulo `grid`).
     pub fn feed_on_grid<B: Clone>(
         &self,
         block: &mut B,

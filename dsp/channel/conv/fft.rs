@@ -100,6 +100,11 @@ impl FftConv {
         self.n - self.m + 1
     }
 
+    /// Inputs of the current block received so far (`0..block_len()`).
+    pub(super) fn filled(&self) -> usize {
+        self.p
+    }
+
     /// The FFT length.
     pub(super) fn fft_len(&self) -> usize {
         self.n

@@ -230,6 +230,17 @@ impl Convolver {
         }
     }
 
+    /// For the FFT method, how many inputs of the current block have been received
+    /// (`0..block_len`, block length from [`Convolver::fft_block`]); 0 otherwise. The
+    /// FFT path gives the same bits whatever the chunking only for chunks cut where
+    /// this is 0.
+    pub fn fft_block_filled(&self) -> usize {
+        match &self.engine {
+            Engine::Direct { .. } | Engine::Ffa(_) => 0,
+            Engine::Fft(f) => f.filled(),
+        }
+    }
+
     /// The response, `h[0]` first.
     pub fn response(&self) -> &[f32] {
         &self.response
@@ -503,6 +514,25 @@ mod tests {
         assert_eq!(auto_method(193, a), Method::Fft);
         let m = Convolver::new(&[1.0; 64]).unwrap().method();
         assert_eq!(m, auto_method(64, Backend::detect()));
+    }
+
+    #[test]
+    fn fft_block_filled_counts_the_inputs_of_the_current_block() {
+        let h = lcg(7, 300);
+        let mut c = Convolver::with_method(&h, Method::Fft).unwrap();
+        let (_, l) = c.fft_block().unwrap();
+        assert_eq!(c.fft_block_filled(), 0);
+        let mut fed = 0;
+        for k in [1usize, l - 2, 5, 3 * l + 7, l] {
+            c.process(&lcg(k as u64, k)).unwrap();
+            fed += k;
+            assert_eq!(c.fft_block_filled(), fed % l, "after {fed} inputs");
+        }
+        c.reset();
+        assert_eq!(c.fft_block_filled(), 0);
+        let mut d = Convolver::with_method(&h[..16], Method::Direct).unwrap();
+        d.process(&lcg(1, 37)).unwrap();
+        assert_eq!(d.fft_block_filled(), 0);
     }
 
     #[test]
