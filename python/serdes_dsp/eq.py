@@ -556,7 +556,30 @@ class ErrorBursts:
         return self._inner.histogram
 
 
-class Dfe:
+class _DecisionStream:
+    """The streaming methods the DFEs share (``self._inner`` is the native block)."""
+
+    _inner: Any
+
+    @property
+    def delay(self) -> int:
+        """0: the decision for sample ``n`` is output ``n``."""
+        return 0
+
+    def process(self, x: ArrayLike) -> NDArray[np.uint8]:
+        """Decides the next chunk."""
+        return self._inner.process(as_samples("x", x))
+
+    def process_soft(self, x: ArrayLike) -> tuple[NDArray[np.uint8], NDArray[np.float32]]:
+        """Decisions and the equalised samples (slicer input)."""
+        return self._inner.process_soft(as_samples("x", x))
+
+    def reset(self) -> None:
+        """Forget past decisions."""
+        self._inner.reset()
+
+
+class Dfe(_DecisionStream):
     """Decision-feedback equaliser, 1 to 32 taps, ``modulation="pam4"`` or ``"nrz"``.
 
     ``y[n] = x[n] − Σ b_k·L(d[n−k])``; delay 0. ``process`` returns the decisions;
@@ -576,19 +599,6 @@ class Dfe:
         return self._inner.thresholds
 
     levels = _native_array("levels", "The levels the slicer expects (adapted by ``adapt(mu_levels>0)``).")
-
-    @property
-    def delay(self) -> int:
-        """0: the decision for sample ``n`` is output ``n``."""
-        return 0
-
-    def process(self, x: ArrayLike) -> NDArray[np.uint8]:
-        """Decides the next chunk."""
-        return self._inner.process(as_samples("x", x))
-
-    def process_soft(self, x: ArrayLike) -> tuple[NDArray[np.uint8], NDArray[np.float32]]:
-        """Decisions and the equalised samples (slicer input)."""
-        return self._inner.process_soft(as_samples("x", x))
 
     def count_errors(self, x: ArrayLike, reference: ArrayLike, errors: Optional[ErrorBursts] = None) -> ErrorBursts:
         """Decides ``x``, compares with ``reference`` (symbols sent) and returns the counter (``.ber``, ``.histogram`` of bursts, error propagation included)."""
@@ -620,12 +630,8 @@ class Dfe:
         """Raises if the taps exceed the 802.3ck KR bmax limits."""
         self._inner.check_802_3ck_kr()
 
-    def reset(self) -> None:
-        """Forget past decisions."""
-        self._inner.reset()
 
-
-class FloatingDfe:
+class FloatingDfe(_DecisionStream):
     """DFE with ``fixed`` taps ``b_1..b_N`` and floating taps ``taps`` at ``positions`` (``> N``).
 
     ``y[n] = x[n] − Σ b_k·L(d[n−k]) − Σ f_i·L(d[n−p_i])``; delay 0; the line is taken
@@ -662,23 +668,6 @@ class FloatingDfe:
     def floating_taps(self) -> NDArray[np.float32]:
         """The floating taps, in the order of :attr:`positions`."""
         return self._inner.floating_taps
-
-    @property
-    def delay(self) -> int:
-        """0: the decision for sample ``n`` is output ``n``."""
-        return 0
-
-    def process(self, x: ArrayLike) -> NDArray[np.uint8]:
-        """Decides the next chunk."""
-        return self._inner.process(as_samples("x", x))
-
-    def process_soft(self, x: ArrayLike) -> tuple[NDArray[np.uint8], NDArray[np.float32]]:
-        """Decisions and the equalised samples (slicer input)."""
-        return self._inner.process_soft(as_samples("x", x))
-
-    def reset(self) -> None:
-        """Forget past decisions."""
-        self._inner.reset()
 
 
 class Mlse:

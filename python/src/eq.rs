@@ -526,16 +526,6 @@ impl PyDfe {
         }
     }
 
-    fn process_soft<'py>(
-        &mut self,
-        py: Python<'py>,
-        x: Samples<'py>,
-    ) -> PyResult<(U8Array<'py>, F32Array<'py>)> {
-        x.map_soft(py, "x", &mut self.inner, |b, c, d, y| {
-            b.process_soft_into(c, d, y)
-        })
-    }
-
     #[pyo3(signature = (x, reference = None, mu_taps = 1e-3, mu_levels = 1e-3, algorithm = "lms", record_every = 1000))]
     #[allow(clippy::too_many_arguments)]
     fn adapt<'py>(
@@ -570,7 +560,7 @@ impl PyDfe {
     }
 }
 
-stream_methods!(PyDfe, u8);
+stream_methods!(PyDfe, soft);
 f32_array_property!(PyDfe: taps = taps, set_taps(taps));
 f32_array_property!(PyDfe: levels = slicer_levels, set_slicer_levels(levels));
 
@@ -646,19 +636,9 @@ impl PyFloatingDfe {
     fn floating_taps<'py>(&self, py: Python<'py>) -> F32Array<'py> {
         self.inner.floating_taps().to_vec().into_pyarray(py)
     }
-
-    fn process_soft<'py>(
-        &mut self,
-        py: Python<'py>,
-        x: Samples<'py>,
-    ) -> PyResult<(U8Array<'py>, F32Array<'py>)> {
-        x.map_soft(py, "x", &mut self.inner, |b, c, d, y| {
-            b.process_soft_into(c, d, y)
-        })
-    }
 }
 
-stream_methods!(PyFloatingDfe, u8);
+stream_methods!(PyFloatingDfe, soft);
 
 /// Symbol/bit error and burst counter.
 #[pyclass(name = "_ErrorBursts", module = "serdes_dsp._native")]

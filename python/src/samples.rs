@@ -54,7 +54,29 @@ fn readable<T: Element>(a: &PyReadonlyArray1<'_, T>) -> bool {
 /// The `process(x)` and `reset()` methods of the Python class `$class` of a
 /// streaming block (`self.inner`) that writes one `$out` per input sample with its
 /// `process_into` (a separate `#[pymethods]` block: pyo3's `multiple-pymethods`).
+/// `stream_methods!($class, soft)` adds a DFE's `process_soft(x)`: the decisions and
+/// the slicer input from its `process_soft_into`.
 macro_rules! stream_methods {
+    ($class:ty, soft) => {
+        $crate::samples::stream_methods!($class, u8);
+
+        #[pyo3::pymethods]
+        impl $class {
+            #[allow(clippy::type_complexity)]
+            fn process_soft<'py>(
+                &mut self,
+                py: pyo3::Python<'py>,
+                x: $crate::samples::Samples<'py>,
+            ) -> pyo3::PyResult<(
+                $crate::samples::U8Array<'py>,
+                $crate::samples::F32Array<'py>,
+            )> {
+                x.map_soft(py, "x", &mut self.inner, |b, c, d, y| {
+                    b.process_soft_into(c, d, y)
+                })
+            }
+        }
+    };
     ($class:ty, $out:ty) => {
         #[pyo3::pymethods]
         impl $class {
