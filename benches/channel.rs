@@ -46,32 +46,21 @@ fn conv<M: Measurement>(c: &mut Criterion<M>) {
     let mut out = vec![0f32; N];
     let lens = lengths();
     for backend in Backend::available() {
-        let mut group = c.benchmark_group(format!("conv/direct_{}", backend.name()));
-        group.throughput(Throughput::Elements(N as u64));
-        for &m in lens.iter().filter(|&&m| m <= 512) {
-            let h = signal(m, m as u64);
-            let mut cv = Convolver::with_method(&h, Method::Direct)
-                .unwrap()
-                .with_backend(backend)
-                .unwrap();
-            group.bench_with_input(BenchmarkId::from_parameter(m), &m, |b, _| {
-                b.iter(|| cv.process_into(black_box(&x), &mut out).unwrap())
-            });
+        for (name, method) in [("direct", Method::Direct), ("ffa", Method::Ffa)] {
+            let mut group = c.benchmark_group(format!("conv/{name}_{}", backend.name()));
+            group.throughput(Throughput::Elements(N as u64));
+            for &m in lens.iter().filter(|&&m| m <= 512) {
+                let h = signal(m, m as u64);
+                let mut cv = Convolver::with_method(&h, method)
+                    .unwrap()
+                    .with_backend(backend)
+                    .unwrap();
+                group.bench_with_input(BenchmarkId::from_parameter(m), &m, |b, _| {
+                    b.iter(|| cv.process_into(black_box(&x), &mut out).unwrap())
+                });
+            }
+            group.finish();
         }
-        group.finish();
-        let mut group = c.benchmark_group(format!("conv/ffa_{}", backend.name()));
-        group.throughput(Throughput::Elements(N as u64));
-        for &m in lens.iter().filter(|&&m| m <= 512) {
-            let h = signal(m, m as u64);
-            let mut cv = Convolver::with_method(&h, Method::Ffa)
-                .unwrap()
-                .with_backend(backend)
-                .unwrap();
-            group.bench_with_input(BenchmarkId::from_parameter(m), &m, |b, _| {
-                b.iter(|| cv.process_into(black_box(&x), &mut out).unwrap())
-            });
-        }
-        group.finish();
     }
     let mut group = c.benchmark_group("conv/fft");
     group.throughput(Throughput::Elements(N as u64));
