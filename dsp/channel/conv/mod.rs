@@ -552,12 +552,7 @@ mod tests {
         let x = lcg(9, 3000);
         for b in Backend::available() {
             for method in [Method::Direct, Method::Ffa] {
-                let new = || {
-                    Convolver::with_method(&h, method)
-                        .unwrap()
-                        .with_backend(b)
-                        .unwrap()
-                };
+                let new = || convolver(&h, method, b);
                 let whole = new().process(&x).unwrap();
                 let mut c = new();
                 let mut y = c.process(&x[..1001]).unwrap();
@@ -571,6 +566,14 @@ mod tests {
                 assert_eq!(y, whole, "{b:?} {method:?}");
             }
         }
+    }
+
+    /// A convolver of `h` with `method` on `backend`.
+    fn convolver(h: &[f32], method: Method, backend: Backend) -> Convolver {
+        Convolver::with_method(h, method)
+            .unwrap()
+            .with_backend(backend)
+            .unwrap()
     }
 
     fn chunked(c: &mut Convolver, x: &[f32], cuts: &[usize]) -> Vec<f32> {
@@ -596,12 +599,7 @@ mod tests {
         let h = lcg(seed, m);
         let x = lcg(seed + 1, 2500);
         for b in Backend::available() {
-            let fresh = || {
-                Convolver::with_method(&h, method)
-                    .unwrap()
-                    .with_backend(b)
-                    .unwrap()
-            };
+            let fresh = || convolver(&h, method, b);
             let whole = fresh().process(&x).unwrap();
             let mut c = fresh();
             prop_assert_eq!(&chunked(&mut c, &x, cuts), &whole);
